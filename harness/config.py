@@ -1,0 +1,132 @@
+"""Every knob of the harness, named once with its default and a one-line help.
+
+`harness.toml` (optional, in the working directory or given with --config) may hold:
+
+    [models.NAME]
+    path = "Qwen/Qwen2.5-0.5B"     # local dir, hub id, or replay:FILE.jsonl
+    prompt_format = "auto"         # auto | chat | raw
+    max_tokens = 256
+    backend = "vllm"               # optional: vllm | hf | replay
+
+    [run]
+    max_tokens = 128
+    temperature = 0.0
+    seed = 0
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from harness.errors import HarnessError
+
+PROMPT_FORMATS = ("auto", "chat", "raw")
+
+
+def harness_home() -> Path:
+    """Cache root: $HARNESS_HOME, default ~/.cache/sft-harness."""
+    return Path(os.environ.get("HARNESS_HOME") or Path.home() / ".cache" / "sft-harness")
+
+
+@dataclass
+class RunConfig:
+    max_tokens: int = field(default=128, metadata={"help": "token cap per turn; a base model that never stops hits it"})
+    temperature: float = field(default=0.0, metadata={"help": "0 = greedy decoding (default, deterministic)"})
+    top_p: float = field(default=1.0, metadata={"help": "nucleus sampling mass when temperature > 0"})
+    seed: int = field(default=0, metadata={"help": "sampling seed"})
+    backend: str | None = field(default=None, metadata={"help": "vllm | hf | replay; default: vllm when importable"})
+    batch_size: int = field(default=32, metadata={"help": "prompts per batch for the hf backend"})
+    history: str = field(default="own", metadata={"help": "multi-turn history: the model's own answers"})
+    use_cache: bool = field(default=True, metadata={"help": "reuse cached generations for identical requests"})
+    vllm_kv_cache_gib: float = field(default=1.0, metadata={"help": "VLLM_CPU_KVCACHE_SPACE on CPU when unset"})
+
+
+@dataclass
+class ScoringConfig:
+    """Thresholds of the scorers (harness/scorers/); `[scoring]` in harness.toml overrides them."""
+
+    echo_min_ratio: float = field(default=0.6, metadata={"help": "share of the prompt repeated at the start = echo"})
+    echo_min_prompt_tokens: int = field(
+        default=3, metadata={"help": "prompts with fewer words/CJK chars are not judged for echo ('你好' -> '你好！')"}
+    )
+    continuation_min_questions: int = field(
+        default=2, metadata={"help": "new questions (not addressed to the user) that make an output a continuation"}
+    )
+    continuation_min_question_share: float = field(
+        default=0.25, metadata={"help": "...when they are at least this share of its sentences (a story may ask one)"}
+    )
+    repetition_ngram: int = field(default=4, metadata={"help": "n for the repeated n-gram check"})
+    repetition_max_ratio: float = field(default=0.5, metadata={"help": "max share of repeated n-grams before 'looping'"})
+    repetition_min_ngrams: int = field(
+        default=8, metadata={"help": "outputs with fewer n-grams are too short to judge by the n-gram ratio"}
+    )
+    repetition_max_sentence_repeats: int = field(
+        default=2, metadata={"help": "a sentence seen more often than this = looping"}
+    )
+    repetition_min_sentence_tokens: int = field(
+        default=3, metadata={"help": "shorter sentences ('Yes.', '好的。') may repeat freely"}
+    )
+    scan_max_chars: int = field(
+        default=100_000, metadata={"help": "n-gram/sentence analysis looks at this many leading characters at most"}
+    )
+
+
+@dataclass
+class ModelEntry:
+    path: str
+    prompt_format: str = "auto"
+    max_tokens: int | None = None
+    backend: str | None = None
+
+
+@dataclass
+class HarnessConfig:
+    path: Path | None = None
+    models: dict[str, ModelEntry] = field(default_factory=dict)
+    run: RunConfig = field(default_factory=RunConfig)
+    scoring: ScoringConfig = field(default_factory=ScoringConfig)
+
+
+def _build(cls: type, data: dict[str, Any], where: str) -> Any:
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise HarnessError(f"{where}: unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    return cls(**data)
+
+
+def load_config(path: str | Path | None = None) -> HarnessConfig:
+    """Read harness.toml (explicit path, else ./harness.toml if present, else defaults)."""
+    if path is None:
+        candidate = Path("harness.toml")
+        if not candidate.exists():
+            return HarnessConfig()
+        path = candidate
+    path = Path(path)
+    if not path.exists():
+        raise HarnessError(f"config file not found: {path}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise HarnessError(f"{path}: invalid TOML: {e}") from None
+    cfg = HarnessConfig(path=path)
+    for name, entry in (data.get("models") or {}).items():
+        where = f"{path}: [models.{name}]"
+        if not isinstance(entry, dict) or "path" not in entry:
+            raise HarnessError(f"{where}: field 'path' is required")
+        model = _build(ModelEntry, entry, where)
+        if model.prompt_format not in PROMPT_FORMATS:
+            raise HarnessError(f"{where}: field 'prompt_format' must be one of {', '.join(PROMPT_FORMATS)}")
+        cfg.models[name] = model
+    if "run" in data:
+        cfg.run = _build(RunConfig, data["run"], f"{path}: [run]")
+    if "scoring" in data:
+        cfg.scoring = _build(ScoringConfig, data["scoring"], f"{path}: [scoring]")
+    unknown = sorted(set(data) - {"models", "run", "scoring"})
+    if unknown:
+        raise HarnessError(f"{path}: unknown table(s) {', '.join(unknown)}; known: models, run, scoring")
+    return cfg

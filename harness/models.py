@@ -1,0 +1,81 @@
+"""Model references: harness.toml name, local directory, hub id, replay file, or the demo pair."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from harness.config import HarnessConfig
+from harness.errors import HarnessError
+from harness.records import ModelSpec
+
+DEMO_NAMES = ("base", "sft")
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+
+
+def resolve_model(
+    ref: str, cfg: HarnessConfig, demo_builder: Callable[[], tuple[Path, Path]] | None = None
+) -> ModelSpec:
+    """Turn what the user typed into a ModelSpec, or raise a HarnessError saying why not."""
+    if ref in cfg.models:
+        entry = cfg.models[ref]
+        spec = _from_path(ref, entry.path, source="config")
+        spec.prompt_format = entry.prompt_format
+        spec.max_tokens = entry.max_tokens
+        spec.backend = entry.backend
+        return spec
+    if ref in DEMO_NAMES:
+        if demo_builder is None:
+            from harness.demo.build import ensure_demo
+
+            demo_builder = ensure_demo
+        base, sft = demo_builder()
+        return ModelSpec(name=ref, path=str(base if ref == "base" else sft), source="demo")
+    return _from_path(ref, ref, source=None)
+
+
+def _from_path(name: str, path: str, source: str | None) -> ModelSpec:
+    if path.startswith("replay:"):
+        file = Path(path[len("replay:") :])
+        if not file.is_file():
+            raise HarnessError(f"replay file not found: {file}")
+        return ModelSpec(name=name, path=str(file), source="replay", prompt_format="replay")
+    p = Path(path).expanduser()
+    if p.exists():
+        if not p.is_dir() or not (p / "config.json").exists():
+            raise HarnessError(f"{p} is not a model directory (no config.json inside)")
+        return ModelSpec(name=name, path=str(p.resolve()), source=source or "local")
+    if HUB_ID.match(path) and not path.startswith((".", "/", "~")):
+        return ModelSpec(name=name, path=path, source=source or "hub")
+    known = ", ".join(DEMO_NAMES)
+    if source == "config":
+        raise HarnessError(f"model {name!r}: path {path!r} does not exist")
+    raise HarnessError(
+        f"unknown model {name!r}: not a name from harness.toml, not the demo pair ({known}), "
+        "not an existing directory, not a hub id (owner/name) and not replay:FILE"
+    )
+
+
+def configured_names(cfg: HarnessConfig) -> list[str]:
+    return [*cfg.models, *DEMO_NAMES]
+
+
+def model_load_error(spec: ModelSpec, err: Exception) -> HarnessError:
+    if spec.source == "hub":
+        return HarnessError(
+            f"could not load {spec.path!r} from the Hugging Face hub ({type(err).__name__}: {str(err)[:200]}). "
+            "If the hub is unreachable from this machine, download the model where it is reachable "
+            "and pass its local directory."
+        )
+    return HarnessError(f"could not load model {spec.name!r} from {spec.path}: {str(err)[:300]}")
+
+
+def load_tokenizer(spec: ModelSpec) -> Any:
+    from transformers import AutoTokenizer
+
+    try:
+        return AutoTokenizer.from_pretrained(spec.path)
+    except (OSError, ValueError) as e:
+        raise model_load_error(spec, e) from None

@@ -1,0 +1,57 @@
+"""How a conversation becomes prompt tokens: the model's chat template, or raw text.
+
+Both the vLLM and the transformers backend tokenise here, so the two see identical prompt
+ids and a comparison between backends is about the engine, not the formatting.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Message = dict[str, str]
+
+
+def has_chat_template(tokenizer: Any) -> bool:
+    return bool(getattr(tokenizer, "chat_template", None))
+
+
+def resolve_prompt_format(tokenizer: Any, requested: str) -> tuple[str, str | None]:
+    """Return (format used, note for the user). `auto` = chat when the tokenizer has a template."""
+    if requested == "raw":
+        return "raw", None
+    if has_chat_template(tokenizer):
+        return "chat", None
+    if requested == "chat":
+        return "raw", "the tokenizer has no chat template: fell back to raw prompts"
+    return "raw", None
+
+
+def render_raw(messages: list[Message]) -> str:
+    """Raw text for a model without a chat template: every turn's text followed by a newline.
+
+    No role tags are added: a base model is shown exactly the user's words (and, in later
+    turns, its own earlier answers), which is what "just continues text" means.
+    """
+    return "".join(m["content"] + "\n" for m in messages)
+
+
+def render_ids(tokenizer: Any, messages: list[Message], prompt_format: str) -> list[int]:
+    """Token ids of the prompt for the next assistant turn."""
+    if prompt_format == "chat":
+        text = tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+        # The template already writes BOS/special tokens where the model expects them.
+        return list(tokenizer(text, add_special_tokens=False)["input_ids"])
+    return list(tokenizer(render_raw(messages), add_special_tokens=True)["input_ids"])
+
+
+def stop_token_ids(tokenizer: Any, generation_config: Any | None) -> list[int]:
+    """Every token id that ends a turn: the generation config's EOS ids plus the tokenizer's."""
+    ids: list[int] = []
+    gen_eos = getattr(generation_config, "eos_token_id", None) if generation_config is not None else None
+    for value in (gen_eos, tokenizer.eos_token_id):
+        if value is None:
+            continue
+        for i in value if isinstance(value, list | tuple) else [value]:
+            if i not in ids:
+                ids.append(int(i))
+    return ids

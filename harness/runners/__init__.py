@@ -1,0 +1,165 @@
+"""Runner: turns cases into generations, through one small engine interface.
+
+An engine (vllm, hf) loads one model and answers a batch of conversations, one assistant turn
+each. `run_model` drives it: single-turn prompts go in one batch; multi-turn conversations are
+batched turn by turn across conversations, each continuing with the model's own previous
+answers. Replayed outputs (`replay:FILE`) skip the engine entirely.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from harness.config import RunConfig, harness_home
+from harness.errors import HarnessError
+from harness.prompting import Message
+from harness.records import Case, Generation, ModelSpec, TurnOutput
+from harness.runners.cache import GenerationCache, model_fingerprint, request_key
+
+BACKENDS = ("vllm", "hf", "replay")
+# Prompts per engine call: large enough for vLLM's continuous batching, small enough that a
+# killed run loses little (each chunk is cached as soon as it is done).
+CHUNK = 512
+
+
+class Engine(Protocol):
+    backend: str
+    prompt_format: str  # the format actually used: chat | raw
+    notes: list[str]
+
+    def generate(self, conversations: list[list[Message]], max_tokens: int) -> list[TurnOutput]: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class ModelRun:
+    spec: ModelSpec
+    backend: str
+    prompt_format: str
+    generations: dict[str, Generation]
+    notes: list[str] = field(default_factory=list)
+    generated_turns: int = 0
+    cached_turns: int = 0
+    seconds: float = 0.0
+    max_tokens: int | None = None
+
+
+def vllm_available() -> bool:
+    return importlib.util.find_spec("vllm") is not None
+
+
+def choose_backend(spec: ModelSpec, run: RunConfig) -> tuple[str, str | None]:
+    """(backend, note). Order: replay refs, --backend, the model's own setting, vllm if importable, hf."""
+    if spec.source == "replay":
+        return "replay", None
+    wanted = run.backend or spec.backend
+    if wanted == "replay":
+        raise HarnessError(f"model {spec.name!r} is not a replay file; use replay:FILE.jsonl")
+    if wanted and wanted not in BACKENDS:
+        raise HarnessError(f"unknown backend {wanted!r}; known: {', '.join(BACKENDS)}")
+    if wanted == "vllm" or wanted is None:
+        if vllm_available():
+            return "vllm", None
+        if wanted == "vllm":
+            return "hf", "vLLM is not installed: fell back to the transformers (hf) backend"
+        return "hf", "vLLM is not installed: using the transformers (hf) backend"
+    return wanted, None
+
+
+def open_engine(spec: ModelSpec, backend: str, run: RunConfig) -> Engine:
+    if backend == "vllm":
+        from harness.runners.vllm_engine import VLLMEngine
+
+        return VLLMEngine(spec, run)
+    from harness.runners.hf_engine import HFEngine
+
+    return HFEngine(spec, run)
+
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+def run_model(
+    spec: ModelSpec, cases: list[Case], run: RunConfig, progress: Progress | None = None, use_cache: bool | None = None
+) -> ModelRun:
+    """Generate (or fetch from cache / replay) every turn of every case for one model."""
+    start = time.perf_counter()
+    max_tokens = spec.max_tokens or run.max_tokens
+    backend, note = choose_backend(spec, run)
+    if backend == "replay":
+        from harness.runners.replay import replay_generations
+
+        gens, notes = replay_generations(spec.path, cases)
+        return ModelRun(spec, "replay", "replay", gens, notes, seconds=time.perf_counter() - start)
+
+    notes = [note] if note else []
+    settings = {
+        "backend": backend,
+        "prompt_format": spec.prompt_format,
+        "max_tokens": max_tokens,
+        "temperature": run.temperature,
+        "top_p": run.top_p,
+        "seed": run.seed,
+    }
+    fp = model_fingerprint(spec.path)
+    use_cache = run.use_cache if use_cache is None else use_cache
+    cache = GenerationCache(harness_home() / "cache" / "generations" / f"{fp}.jsonl" if use_cache else None)
+
+    outputs: dict[str, list[TurnOutput]] = {c.id: [] for c in cases}
+    histories: dict[str, list[Message]] = {c.id: [] for c in cases}
+    engine: Engine | None = None
+    prompt_format = ""
+    generated = cached = 0
+    total_turns = sum(len(c.turns) for c in cases)
+    try:
+        for k in range(max((len(c.turns) for c in cases), default=0)):
+            active = [c for c in cases if len(c.turns) > k]
+            misses: list[tuple[Case, str]] = []
+            for c in active:
+                histories[c.id].append({"role": "user", "content": c.turns[k]})
+                key = request_key(fp, settings, c.turns[: k + 1])
+                hit = cache.get(key)
+                if hit is None:
+                    misses.append((c, key))
+                    continue
+                out, fmt = hit
+                prompt_format = prompt_format or fmt
+                outputs[c.id].append(out)
+                histories[c.id].append({"role": "assistant", "content": out.text})
+                cached += 1
+            for i in range(0, len(misses), CHUNK):
+                chunk = misses[i : i + CHUNK]
+                if engine is None:
+                    if progress:
+                        progress(f"loading {spec.name} ({backend})", 0, 1)
+                    engine = open_engine(spec, backend, run)
+                    prompt_format = engine.prompt_format
+                    notes.extend(engine.notes)
+                outs = engine.generate([histories[c.id] for c, _ in chunk], max_tokens)
+                cache.put_many([(key, out, prompt_format) for (_, key), out in zip(chunk, outs, strict=True)])
+                for (c, _), out in zip(chunk, outs, strict=True):
+                    outputs[c.id].append(out)
+                    histories[c.id].append({"role": "assistant", "content": out.text})
+                generated += len(chunk)
+                if progress:
+                    progress(f"generating {spec.name}", generated + cached, total_turns)
+    finally:
+        if engine is not None:
+            engine.close()
+    gens = {cid: Generation(case_id=cid, turns=outs, max_tokens=max_tokens) for cid, outs in outputs.items()}
+    return ModelRun(
+        spec=spec,
+        backend=backend,
+        prompt_format=prompt_format or spec.prompt_format,
+        generations=gens,
+        notes=notes,
+        generated_turns=generated,
+        cached_turns=cached,
+        seconds=time.perf_counter() - start,
+        max_tokens=max_tokens,
+    )

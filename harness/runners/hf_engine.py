@@ -1,0 +1,82 @@
+"""transformers `generate` backend, for machines without vLLM: batched, left-padded."""
+
+from __future__ import annotations
+
+import time
+
+from harness.config import RunConfig
+from harness.models import load_tokenizer, model_load_error
+from harness.prompting import Message, render_ids, resolve_prompt_format, stop_token_ids
+from harness.records import FINISH_LENGTH, FINISH_STOP, ModelSpec, TurnOutput
+
+
+class HFEngine:
+    backend = "hf"
+
+    def __init__(self, spec: ModelSpec, run: RunConfig):
+        import torch
+        from transformers import AutoModelForCausalLM
+
+        self.run = run
+        self.tokenizer = load_tokenizer(spec)
+        try:
+            self.model = AutoModelForCausalLM.from_pretrained(spec.path, dtype="auto")
+        except (OSError, ValueError) as e:
+            raise model_load_error(spec, e) from None
+        self.device = "cuda" if torch.cuda.is_available() else "cpu"
+        self.model.to(self.device).eval()
+        self.prompt_format, note = resolve_prompt_format(self.tokenizer, spec.prompt_format)
+        self.notes = [note] if note else []
+        self.stop_ids = stop_token_ids(self.tokenizer, getattr(self.model, "generation_config", None))
+        self.pad_id = self.tokenizer.pad_token_id
+        if self.pad_id is None:
+            self.pad_id = self.stop_ids[0] if self.stop_ids else 0
+
+    def generate(self, conversations: list[list[Message]], max_tokens: int) -> list[TurnOutput]:
+        import torch
+
+        outs: list[TurnOutput] = []
+        prompts = [render_ids(self.tokenizer, conv, self.prompt_format) for conv in conversations]
+        bs = max(1, self.run.batch_size)
+        for i in range(0, len(prompts), bs):
+            batch = prompts[i : i + bs]
+            width = max(len(p) for p in batch)
+            # Left padding keeps every prompt's last token adjacent to its first generated one.
+            ids = torch.tensor([[self.pad_id] * (width - len(p)) + p for p in batch], device=self.device)
+            mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in batch], device=self.device)
+            sampling = self.run.temperature > 0
+            if sampling:
+                torch.manual_seed(self.run.seed)
+            t0 = time.perf_counter()
+            with torch.no_grad():
+                gen = self.model.generate(
+                    input_ids=ids,
+                    attention_mask=mask,
+                    max_new_tokens=max_tokens,
+                    do_sample=sampling,
+                    temperature=self.run.temperature if sampling else None,
+                    top_p=self.run.top_p if sampling else None,
+                    top_k=None,
+                    eos_token_id=self.stop_ids or None,
+                    pad_token_id=self.pad_id,
+                )
+            per_request = (time.perf_counter() - t0) / len(batch)
+            for p, row in zip(batch, gen[:, width:].tolist(), strict=True):
+                cut = next((j for j, t in enumerate(row) if t in self.stop_ids), None)
+                tokens = row if cut is None else row[:cut]
+                outs.append(
+                    TurnOutput(
+                        text=self.tokenizer.decode(tokens, skip_special_tokens=False),
+                        finish_reason=FINISH_STOP if cut is not None else FINISH_LENGTH,
+                        prompt_tokens=len(p),
+                        output_tokens=len(tokens),
+                        latency_s=per_request,
+                    )
+                )
+        return outs
+
+    def close(self) -> None:
+        del self.model
+        import gc
+
+        gc.collect()

@@ -1,0 +1,59 @@
+"""The scorer registry.
+
+A scorer is a small function registered by decorator. It takes a case and the model's
+generation and returns a list of checks, each with `passed` and a reason. A scorer that
+returns no checks does not apply to that case (e.g. coherence on a single-turn prompt), and
+the case is left out of that metric's denominator.
+
+Adding a scorer: one file in this package with `@scorer("name")`, plus its import below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from harness.records import Case, Check, Generation
+
+ScorerFn = Callable[[Case, Generation], list[Check]]
+
+
+@dataclass(frozen=True)
+class Scorer:
+    name: str  # the metric family, e.g. "directness"
+    fn: ScorerFn
+    help: str
+
+
+REGISTRY: dict[str, Scorer] = {}
+
+
+def scorer(name: str, help: str = "") -> Callable[[ScorerFn], ScorerFn]:
+    """Register `fn` as the scorer of metric family `name`."""
+
+    def register(fn: ScorerFn) -> ScorerFn:
+        if name in REGISTRY:
+            raise ValueError(f"scorer {name!r} registered twice")
+        REGISTRY[name] = Scorer(name=name, fn=fn, help=help or (fn.__doc__ or "").strip())
+        return fn
+
+    return register
+
+
+def score_case(case: Case, gen: Generation, names: list[str] | None = None) -> dict[str, list[Check]]:
+    """Run every registered scorer (or `names`) on one case; families with no checks are omitted."""
+    out: dict[str, list[Check]] = {}
+    for name in names or list(REGISTRY):
+        checks = REGISTRY[name].fn(case, gen)
+        if checks:
+            out[name] = checks
+    return out
+
+
+def family_passed(checks: list[Check]) -> bool:
+    """A case passes a metric family when every one of its checks passes."""
+    return all(c.passed for c in checks)
+
+
+# Registration lines: one per scorer module.
+from harness.scorers import coherence, directness, format  # noqa: E402,F401
