@@ -64,7 +64,7 @@ def main(
 def fail(err: Exception) -> None:
     if STATE["debug"]:
         raise err
-    Console(stderr=True, no_color=STATE["no_color"], highlight=False).print(f"[bold red]error:[/] {err}", markup=True)
+    Console(stderr=True, no_color=STATE["no_color"], highlight=False, soft_wrap=True).print(f"[bold red]error:[/] {err}", markup=True)
     raise typer.Exit(2)
 
 

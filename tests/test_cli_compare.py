@@ -1,0 +1,131 @@
+"""compare/run through the real CLI (typer's CliRunner): JSON contract, report, errors."""
+
+import json
+
+from typer.testing import CliRunner
+
+from harness.cli import app
+
+runner = CliRunner()
+
+SUITE = [
+    {"id": "f1", "category": "factual", "lang": "en", "turns": ["What is the capital of France?"], "reference": "Paris"},
+    {"id": "f2", "category": "factual", "lang": "zh", "turns": ["法国的首都是哪里？"], "reference": "巴黎"},
+    {
+        "id": "i1",
+        "category": "instruction",
+        "lang": "en",
+        "turns": ["List three fruits."],
+        "checks": [{"id": "format:numbered_list", "kwargs": {"min_items": 3}}],
+    },
+    {
+        "id": "m1",
+        "category": "multiturn",
+        "lang": "en",
+        "turns": ["My dog is called Rex.", "What is my dog called?"],
+        "checks": [{"id": "coherence:recall", "kwargs": {"keywords": ["Rex"]}}],
+    },
+]
+BASE = {
+    "f1": "What is the capital of France? What is the capital of Germany? What is the capital of Italy?",
+    "f2": "法国的首都是哪里？德国的首都是哪里？意大利的首都是哪里？",
+    "i1": "List three fruits. List three vegetables. List three animals.",
+    "m1": ["My cat is called Tom.", "User: what is my cat called?"],
+}
+SFT = {
+    "f1": "Paris.",
+    "f2": "巴黎。",
+    "i1": "1. Apple\n2. Banana\n3. Cherry",
+    "m1": ["Nice to meet Rex!", "Your dog is called Rex. <script>alert(1)</script>"],
+}
+
+
+def write_jsonl(path, rows):
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
+    return path
+
+
+def replay_file(path, outputs):
+    rows = [{"id": k, "turns": v} if isinstance(v, list) else {"id": k, "output": v} for k, v in outputs.items()]
+    return write_jsonl(path, rows)
+
+
+def test_compare_replay_json_contract(tmp_path):
+    suite = write_jsonl(tmp_path / "s.jsonl", SUITE)
+    b, s = replay_file(tmp_path / "b.jsonl", BASE), replay_file(tmp_path / "s_out.jsonl", SFT)
+    out = tmp_path / "res.json"
+    res = runner.invoke(
+        app, ["--no-color", "compare", f"replay:{b}", f"replay:{s}", "--suite", str(suite), "--json", str(out)],
+        env={"COLUMNS": "200"},
+    )
+    assert res.exit_code == 0, res.output
+    data = json.loads(out.read_text())
+    assert data["schema"] == "harness.results/v1" and data["kind"] == "compare"
+    assert set(data["models"]) == {"base", "sft"}
+    for m in data["models"].values():
+        assert {"name", "path", "backend", "prompt_format"} <= set(m) and m["backend"] == "replay"
+    names = {(r["name"], r["category"]) for r in data["metrics"]}
+    assert {("directness", "all"), ("format", "all"), ("coherence", "all"), ("directness", "factual")} <= names
+    for r in data["metrics"]:
+        assert {"name", "category", "base", "sft", "delta", "verdict", "p_value", "n"} <= set(r)
+        assert r["verdict"] in ("improved", "regressed", "unchanged")
+        assert abs(r["delta"] - (r["sft"] - r["base"])) < 1e-3
+    direct = next(r for r in data["metrics"] if r["name"] == "directness" and r["category"] == "all")
+    assert direct["base"] == 0.0 and direct["sft"] == 1.0 and direct["n"] == 4
+    assert sorted(direct["fixes"]) == ["f1", "f2", "i1", "m1"]
+    # Four discordant pairs cannot reach p < 0.05 with McNemar's exact test: honest "unchanged".
+    assert direct["verdict"] == "unchanged" and direct["small_sample"]
+    case = next(c for c in data["cases"] if c["id"] == "m1")
+    assert case["prompt"] == "My dog is called Rex." and len(case["turns"]) == 2
+    for side in ("base", "sft"):
+        assert {"outputs", "finish_reasons", "scores", "checks"} <= set(case[side])
+        assert all({"id", "passed", "reason"} <= set(c) for c in case[side]["checks"])
+        assert case[side]["finish_reasons"] == ["unknown", "unknown"]
+    assert case["sft"]["scores"]["coherence"] == 1.0 and case["base"]["scores"]["coherence"] == 0.0
+    # The report shows the side-by-side examples, with the model's markup as plain text.
+    assert "Side by side" in res.output and "<script>alert(1)</script>" in res.output
+
+    again = runner.invoke(app, ["--no-color", "report", str(out)])
+    assert again.exit_code == 0 and "What changed" in again.output
+
+
+def test_run_single_model_json(tmp_path):
+    suite = write_jsonl(tmp_path / "s.jsonl", SUITE)
+    s = replay_file(tmp_path / "s_out.jsonl", SFT)
+    out = tmp_path / "run.json"
+    res = runner.invoke(app, ["run", f"replay:{s}", "--suite", str(suite), "--json", str(out)])
+    assert res.exit_code == 0, res.output
+    data = json.loads(out.read_text())
+    assert data["kind"] == "run" and data["model"]["backend"] == "replay"
+    assert all("output" in c and "scores" in c["output"] for c in data["cases"])
+    assert any(m["name"] == "directness" and m["value"] == 1.0 for m in data["metrics"])
+
+
+def test_compare_tiny_models_hf(tmp_path, tiny_raw, tiny_chat):
+    suite = write_jsonl(tmp_path / "s.jsonl", SUITE)
+    out = tmp_path / "res.json"
+    args = ["compare", str(tiny_raw), str(tiny_chat), "--suite", str(suite), "--backend", "hf"]
+    res = runner.invoke(app, [*args, "--max-tokens", "8", "--json", str(out)])
+    assert res.exit_code == 0, res.output
+    data = json.loads(out.read_text())
+    assert data["models"]["base"]["prompt_format"] == "raw"
+    assert data["models"]["sft"]["prompt_format"] == "chat"
+    assert data["models"]["sft"]["generated_turns"] == 5
+    assert all(len(c["base"]["outputs"]) == len(c["turns"]) for c in data["cases"])
+    # Second run: everything comes from the cache.
+    res = runner.invoke(app, [*args, "--max-tokens", "8", "--json", str(out)])
+    assert json.loads(out.read_text())["models"]["sft"]["cached_turns"] == 5
+
+
+def test_cli_errors_are_one_clear_line(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "category": "f", "lang": "en"}\n')
+    res = runner.invoke(app, ["compare", "replay:a", "replay:b", "--suite", str(bad)])
+    assert res.exit_code == 2 and "bad.jsonl:1: field 'turns'" in res.output and "Traceback" not in res.output
+    res = runner.invoke(app, ["compare", "nonsense-model", "other", "--suite", str(bad)])
+    assert res.exit_code == 2
+    good = write_jsonl(tmp_path / "s.jsonl", SUITE)
+    res = runner.invoke(app, ["compare", "nonsense-model", "other", "--suite", str(good)])
+    assert res.exit_code == 2 and "unknown model 'nonsense-model'" in res.output
+    res = runner.invoke(app, ["report", str(tmp_path / "missing.json")])
+    assert res.exit_code == 2 and "results file not found" in res.output
