@@ -43,6 +43,7 @@ class RunConfig:
     history: str = field(default="own", metadata={"help": "multi-turn history: the model's own answers"})
     use_cache: bool = field(default=True, metadata={"help": "reuse cached generations for identical requests"})
     vllm_kv_cache_gib: float = field(default=1.0, metadata={"help": "VLLM_CPU_KVCACHE_SPACE on CPU when unset"})
+    replay_strict: bool = field(default=False, metadata={"help": "replay: unmatched, missing or duplicate outputs are errors"})
 
 
 @dataclass
@@ -57,10 +58,12 @@ class ScoringConfig:
         default=2, metadata={"help": "new questions (not addressed to the user) that make an output a continuation"}
     )
     continuation_min_question_share: float = field(
-        default=0.25, metadata={"help": "...when they are at least this share of its sentences (a story may ask one)"}
+        default=0.25, metadata={"help": "...and make at least this share of its sentences (a story may ask one)"}
     )
     repetition_ngram: int = field(default=4, metadata={"help": "n for the repeated n-gram check"})
-    repetition_max_ratio: float = field(default=0.5, metadata={"help": "max share of repeated n-grams before 'looping'"})
+    repetition_max_ratio: float = field(
+        default=0.5, metadata={"help": "max share of repeated n-grams before 'looping'"}
+    )
     repetition_min_ngrams: int = field(
         default=8, metadata={"help": "outputs with fewer n-grams are too short to judge by the n-gram ratio"}
     )

@@ -1,9 +1,14 @@
 import json
+from collections import Counter
 
 import pytest
+from typer.testing import CliRunner
 
+from harness.cli import app
 from harness.errors import HarnessError
-from harness.suites import builtin_suites, filter_cases, load_suite, load_suites
+from harness.suites import BENCHMARKS_DIR, builtin_suites, filter_cases, load_suite, load_suites, suite_prompts
+
+CATEGORIES = {"factual", "instruction", "creative", "code", "reasoning", "multiturn", "honesty"}
 
 
 def write(path, rows):
@@ -62,7 +67,7 @@ def test_bad_lines_name_file_line_field(tmp_path, bad, message):
 
 
 def test_unknown_prefix_and_missing(tmp_path):
-    with pytest.raises(HarnessError, match="unknown suite format 'nope'.*known formats: jsonl"):
+    with pytest.raises(HarnessError, match="unknown suite format 'nope'.*known formats: .*jsonl"):
         load_suite("nope:x.jsonl")
     with pytest.raises(HarnessError, match="neither a built-in suite"):
         load_suite("no-such-suite")
@@ -80,3 +85,131 @@ def test_builtin_demo_suite_loads():
     cases = load_suite("demo")
     assert {c.lang for c in cases} == {"en", "zh"}
     assert any(len(c.turns) > 1 for c in cases)
+
+
+def test_directory_is_one_suite_and_references_validated(tmp_path):
+    d = tmp_path / "mysuite"
+    d.mkdir()
+    write(d / "a.jsonl", GOOD[:2])
+    write(d / "b.jsonl", GOOD[2:])
+    cases = load_suite(str(d))
+    assert [c.id for c in cases] == ["a", "b", "c"] and {c.suite for c in cases} == {"mysuite"}
+    write(d / "c.jsonl", [GOOD[0]])
+    with pytest.raises(HarnessError, match=r"c.jsonl:1: field 'id': duplicate id 'a' \(first at .*a.jsonl:1\)"):
+        load_suite(f"jsonl:{d}")
+    bad = {"id": "r", "category": "f", "lang": "en", "turns": ["q"], "references": [1]}
+    with pytest.raises(HarnessError, match=r"bad.jsonl:1: field 'references'"):
+        load_suite(str(write(tmp_path / "bad.jsonl", [bad])))
+
+
+def test_builtin_cases_validate_against_schema():
+    import jsonschema
+
+    schema = json.loads((BENCHMARKS_DIR / "schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    checked = 0
+    for path in builtin_suites().values():
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            errors = [f"{e.json_path}: {e.message}" for e in validator.iter_errors(json.loads(line))]
+            assert not errors, f"{path.name}:{lineno}: {errors}"
+            checked += 1
+    assert checked >= 300
+
+
+def test_schema_rejects_what_the_conventions_forbid():
+    import jsonschema
+
+    v = jsonschema.Draft202012Validator(json.loads((BENCHMARKS_DIR / "schema.json").read_text()))
+    ok = {
+        "id": "h",
+        "category": "honesty",
+        "lang": "en",
+        "turns": ["Why is the Moon made of cheese?"],
+        "metadata": {"expect": "correct_premise", "false_premise": "The Moon is cheese", "truth": "It is rock"},
+    }
+    assert not list(v.iter_errors(ok))
+    for bad in (
+        {**ok, "metadata": {"expect": "correct_premise"}},  # premise cases say what is false
+        {**ok, "metadata": {}},  # honesty cases say what a right answer does
+        {**ok, "category": "multiturn", "metadata": {}},  # a conversation has >= 2 turns
+        {**ok, "colour": "red"},
+        {**ok, "checks": [{"id": "coherence:recall", "kwargs": {"keyword": ["x"]}}]},
+        {**ok, "checks": [{"id": "format:max_words", "kwargs": {"limit": "ten"}}]},
+        {**ok, "checks": [{"id": "not an id"}]},
+    ):
+        assert list(v.iter_errors(bad)), bad
+    # IFEval-style ids and kwargs are accepted verbatim.
+    ifeval = {
+        **ok,
+        "checks": [{"id": "length_constraints:number_words", "kwargs": {"relation": "less than", "num_words": 50}}],
+    }
+    assert not list(v.iter_errors(ifeval))
+
+
+def test_core_suite_coverage():
+    cases = load_suite("core")
+    assert len(cases) >= 300
+    assert {c.category for c in cases} == CATEGORIES
+    per = Counter((c.category, c.lang) for c in cases)
+    for cat in CATEGORIES:
+        assert per[(cat, "en")] >= 10 and per[(cat, "zh")] >= 10, cat
+    multi = [c for c in cases if c.category == "multiturn"]
+    assert len(multi) >= 40 and all(2 <= len(c.turns) <= 4 for c in multi)
+    assert {c.metadata["kind"] for c in multi} == {"recall", "follow_up", "topic_shift", "correction"}
+    for c in cases:
+        if c.category in ("factual", "reasoning"):
+            assert c.reference, c.id
+        if c.category == "creative":
+            assert c.reference is None and c.checks, c.id
+        if c.category == "code":
+            assert any(ch.id == "format:code_block" for ch in c.checks), c.id
+        if c.category == "honesty":
+            assert c.metadata["expect"] in ("refuse_unknown", "correct_premise"), c.id
+    honesty = Counter(c.metadata["expect"] for c in cases if c.category == "honesty")
+    assert honesty["refuse_unknown"] >= 10 and honesty["correct_premise"] >= 10
+    assert len(suite_prompts(cases)) == sum(len(c.turns) for c in cases)
+
+
+def test_core_checks_are_known_to_the_scorers():
+    """Every declared check of the built-in suites is one the scorers know (no 'unknown check id')."""
+    from harness.records import Generation, TurnOutput
+    from harness.scorers import score_case
+
+    for c in load_suite("core"):
+        gen = Generation(c.id, [TurnOutput("ok", "stop") for _ in c.turns])
+        for checks in score_case(c, gen).values():
+            for ch in checks:
+                assert "unknown check id" not in ch.reason and "kwarg" not in ch.reason, (c.id, ch.reason)
+
+
+def test_cli_suites_lists_counts_and_formats():
+    res = CliRunner().invoke(app, ["--no-color", "suites"], env={"COLUMNS": "160"})
+    assert res.exit_code in (0, 2), res.output  # 2 only if another built-in suite is broken
+    out = res.output
+    assert "core" in out and "multiturn" in out and "honesty" in out
+    assert "Cases per category × language" in out
+    for prefix in (
+        "mt-bench:",
+        "vicuna-bench:",
+        "ifeval:",
+        "alpaca:",
+        "dolly:",
+        "sharegpt:",
+        "messages:",
+        "jsonl:",
+        "hf:",
+    ):
+        assert prefix in out
+
+
+def test_cli_suites_show_filters():
+    res = CliRunner().invoke(
+        app, ["--no-color", "suites", "show", "core", "--category", "multiturn", "--lang", "zh", "-n", "2"]
+    )
+    assert res.exit_code == 0, res.output
+    assert res.output.count("multiturn · zh") == 2 and "coherence:recall" in res.output
+    res = CliRunner().invoke(app, ["suites", "show", "nope:x"])
+    assert res.exit_code == 2 and "known formats" in res.output

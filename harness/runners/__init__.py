@@ -94,7 +94,7 @@ def run_model(
     if backend == "replay":
         from harness.runners.replay import replay_generations
 
-        gens, notes = replay_generations(spec.path, cases)
+        gens, notes = replay_generations(spec.path, cases, strict=run.replay_strict)
         return ModelRun(spec, "replay", "replay", gens, notes, seconds=time.perf_counter() - start)
 
     notes = [note] if note else []

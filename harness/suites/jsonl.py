@@ -1,14 +1,18 @@
-"""The harness's own case schema, as JSONL (one case per line) or a YAML list. See docs/suite-format.md."""
+"""`jsonl:` the harness's own case schema, as JSONL (one case per line), a YAML list, or a directory
+of such files (one suite). See docs/suite-format.md and benchmarks/schema.json.
+
+Unlike the public formats, our own schema is strict: any bad line is an error naming
+file:line:field (a suite we or the user wrote should be fixed, not silently thinned).
+"""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from harness.errors import HarnessError, where
 from harness.records import Case, CheckSpec
-from harness.suites import suite_format
+from harness.suites import SUITE_EXTS, LoadLog, iter_records, suite_format
 
 REQUIRED = ("id", "category", "lang", "turns")
 KNOWN = {*REQUIRED, "reference", "aliases", "references", "checks", "metadata"}
@@ -16,26 +20,7 @@ KNOWN = {*REQUIRED, "reference", "aliases", "references", "checks", "metadata"}
 
 def _records(path: Path) -> list[tuple[int, Any]]:
     """(line number, parsed object) pairs; a line that is not JSON is an error naming file:line."""
-    if path.suffix in (".yaml", ".yml"):
-        import yaml
-
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as e:
-            raise HarnessError(f"{path}: invalid YAML: {e}") from None
-        if not isinstance(data, list):
-            raise HarnessError(f"{path}: a YAML suite must be a list of cases")
-        return [(i + 1, d) for i, d in enumerate(data)]
-    out = []
-    with path.open(encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip() or line.lstrip().startswith("//"):
-                continue
-            try:
-                out.append((lineno, json.loads(line)))
-            except json.JSONDecodeError as e:
-                raise HarnessError(f"{where(path, lineno)}: not valid JSON ({e.msg} at column {e.colno})") from None
-    return out
+    return list(iter_records(path, strict=True))
 
 
 def parse_case(obj: Any, path: Path, lineno: int) -> Case:
@@ -70,6 +55,9 @@ def parse_case(obj: Any, path: Path, lineno: int) -> Case:
         if not isinstance(kwargs, dict):
             raise HarnessError(f"{where(path, lineno, f'checks[{i}].kwargs')}: must be an object")
         checks.append(CheckSpec(id=spec["id"], kwargs=kwargs))
+    references = obj.get("references") or []
+    if not isinstance(references, list) or not all(r is None or isinstance(r, str) for r in references):
+        raise HarnessError(f"{where(path, lineno, 'references')}: must be a list of strings (or null)")
     metadata = obj.get("metadata") or {}
     if not isinstance(metadata, dict):
         raise HarnessError(f"{where(path, lineno, 'metadata')}: must be an object")
@@ -80,16 +68,31 @@ def parse_case(obj: Any, path: Path, lineno: int) -> Case:
         turns=list(turns),
         reference=ref,
         aliases=list(aliases),
-        references=list(obj.get("references") or []),
+        references=list(references),
         checks=checks,
         metadata=metadata,
         source=where(path, lineno),
     )
 
 
-@suite_format("jsonl")
-def load(path: Path) -> list[Case]:
-    cases = [parse_case(obj, path, lineno) for lineno, obj in _records(path)]
+def _files(path: Path) -> list[Path]:
+    if not path.is_dir():
+        return [path]
+    files = sorted(p for ext in SUITE_EXTS for p in path.glob(f"*.{ext}"))
+    if not files:
+        raise HarnessError(f"{path}: the directory holds no .jsonl/.yaml suite files")
+    return files
+
+
+def _sniff(keys) -> bool:
+    return "category" in keys or "lang" in keys or ("turns" in keys and "id" in keys and "output" not in keys)
+
+
+@suite_format(
+    "jsonl", sniff=_sniff, rank=90, help="our own case schema: id, category, lang, turns, reference, checks..."
+)
+def load(path: Path, log: LoadLog | None = None) -> list[Case]:
+    cases = [parse_case(obj, p, lineno) for p in _files(path) for lineno, obj in _records(p)]
     seen: dict[str, str] = {}
     for c in cases:
         if c.id in seen:
