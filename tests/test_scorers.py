@@ -167,6 +167,14 @@ def test_echo_ratio_threshold_is_configurable():
         ("Write 3 quiz questions about France.", "1. What is the capital?\n2. Which river?\n3. Who built the tower?"),
         ("给我出三道关于法国的题目。", "1. 法国的首都是哪里？\n2. 塞纳河流经哪座城市？\n3. 埃菲尔铁塔是谁建的？"),
         ("Write a function.", "```python\n# Question: what does it do?\nx = a if b else c?\n```\nDone."),
+        ("Explain photosynthesis.", "## What is it?\nA process.\n## Why does it matter?\nFood.\n## Where?\nLeaves."),
+        ("Define these terms.", "- User: a person using a system.\n- Question: a sentence asking for information."),
+        ("1. What is 2+2?\n2. What is 3+3?", "Q1: 4\nQ2: 6"),
+        ("Is Paris in France? Is Rome in Italy?", "Question 1: yes.\nQuestion 2: yes."),
+        ("法国的首都是哪里？", "巴黎。还需要我介绍一下巴黎吗？"),
+        ("What is the capital of France?", "Paris. Anything else?"),
+        ("Translate into Chinese: Where is the library?", "图书馆在哪里？"),
+        ("把这句话翻译成英文：图书馆在哪里？", "Where is the library?"),
     ],
 )
 def test_continuation_passes(prompt, answer):
@@ -332,13 +340,14 @@ def test_code_block():
 def test_code_block_unfenced_python_with_def_passes_noted():
     c = fmt("def add(a, b):\n    return a + b\n", "format:code_block", language="python", defines="function")
     assert c.passed and "unfenced" in c.reason
+    assert fmt("def add(a, b): return a + b", "format:code_block", language="python").passed
     assert not fmt("Paris", "format:code_block", language="python").passed  # parses, but no def
+    assert not fmt("Use def to define a function.", "format:code_block", language="python").passed
 
 
 @pytest.mark.parametrize(
     "answer,kwargs,why",
     [
-        ("def add(a, b): return a + b", {"language": "python"}, None),  # unfenced and... passes? see below
         ("```python\ndef add(a, b)\n    return a + b\n```", {"language": "python"}, "SyntaxError"),
         ("```python\nx = 1\n```", {"language": "python", "defines": "function"}, "defines no function"),
         ("```js\nfunction f() {}\n```", {"language": "python"}, "found ```javascript"),
@@ -352,9 +361,6 @@ def test_code_block_unfenced_python_with_def_passes_noted():
 )
 def test_code_block_fails(answer, kwargs, why):
     c = fmt(answer, "format:code_block", **kwargs)
-    if why is None:  # a one-line def is still a def: documented unfenced pass
-        assert c.passed and "unfenced" in c.reason
-        return
     assert not c.passed
     assert why in c.reason
 
@@ -506,6 +512,7 @@ def test_role_leak_fails(answer, leak):
         "Your name is Bob. A user asked me earlier, and the assistant role is mine.",
         "Here is code:\n```python\nname = input('User: ')\n```",
         "你叫小明。作为助手，我很乐意帮助用户。",
+        "Glossary:\n- AI: artificial intelligence\n- User: a person",
     ],
 )
 def test_role_leak_passes(answer):
@@ -637,8 +644,18 @@ def test_one_megabyte_outputs_do_not_crash():
     big_code = "```python\n" + "x = [" * 50000 + "\n```"
     big_json = "[" * 200_000 + "]" * 200_000
     for big in (big_en, big_zh, big_code, big_json, "?" * 1_000_000, "\n" * 1_000_000):
-        out = score_everything(["What is the capital of France?", "And again?"], [big, big], FINISH_LENGTH)
+        out = score_everything(["What is the capital of France?", "And again?"], ["Paris.", big], FINISH_LENGTH)
         assert not family_passed(out["directness"])
+
+
+@pytest.mark.parametrize("unit", ["`", ".", "~", "-", "*", "?", "。", "（1）", "```\n", "User: ", "亲爱的", "\n"])
+def test_pathological_runs_stay_linear(unit):
+    """Regexes must not backtrack quadratically on long runs of one unit (these hung once)."""
+    run = unit * (100_000 // len(unit))
+    t0 = time.perf_counter()
+    for text in (run + "x", "x" + run):
+        score_everything([text[:3000], "and?"], [text, text], FINISH_LENGTH)
+    assert time.perf_counter() - t0 < 60  # a quadratic regex takes hours here, linear < 1 s
 
 
 def test_edge_inputs_do_not_crash():

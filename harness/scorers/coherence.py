@@ -35,9 +35,10 @@ FAMILY = "coherence"
 
 # Speaker tags at a line start (or right after a sentence end): a fabricated turn.
 _SPEAKER_RE = re.compile(
-    r"(?:^|(?<=[.!?。！？]))[ \t>*#_-]*(?:\*\*)?"
-    r"(?:user|human|assistant|ai|system|bot|chatbot|gpt|用户|助手|人类|系统|机器人|AI助手)"
-    r"(?:\*\*)?[ \t]*[:：]",
+    # no bullets or bold before the tag: "- AI: artificial intelligence" in a glossary is no leak
+    r"(?:^|(?<=[.!?。！？]))[ \t>#]*"
+    r"(?:user|human|assistant|ai|system|用户|助手|人类|系统|AI助手)"
+    r"[ \t]*[:：]",
     re.I | re.M,
 )
 _SECTION_RE = re.compile(r"^[ \t]*#{2,}[ \t]*(?:instruction|response|input|human|assistant|user|system)\b", re.I | re.M)

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from harness.config import ScoringConfig
 from harness.records import FINISH_LENGTH, FINISH_STOP, Case, Check, Generation, TurnOutput
@@ -68,6 +69,12 @@ ECHO_PROMPT_CHARS = 2000
 ECHO_MAX_TOKENS = 256
 
 
+@lru_cache(maxsize=4096)
+def _prompt_echo_tokens(prompt: str) -> tuple[str, ...]:
+    """The prompt's echo tokens (memoised: every model is scored on the same prompts)."""
+    return tuple(_echo_tokens(prompt[:ECHO_PROMPT_CHARS])[:ECHO_MAX_TOKENS])
+
+
 def _echo_tokens(text: str) -> list[str]:
     out: list[str] = []
     for cjk, other in _ECHO_TOKEN_RE.findall(nfkc(text).casefold().replace("。", ".")):
@@ -78,7 +85,7 @@ def _echo_tokens(text: str) -> list[str]:
     return out
 
 
-def echo_ratio(prompt: str, answer: str, prompt_tokens: list[str] | None = None) -> float:
+def echo_ratio(prompt: str, answer: str, prompt_tokens: Sequence[str] | None = None) -> float:
     """Share of the prompt's tokens that the answer repeats at its start (0.0 .. 1.0).
 
     The prompt's tokens are aligned with the answer's first tokens (a few leading tokens such as
@@ -86,10 +93,10 @@ def echo_ratio(prompt: str, answer: str, prompt_tokens: list[str] | None = None)
     that restates the question ("法国的首都是巴黎。" for "法国的首都是哪里？", "The capital of France
     is ..." for "What is the capital of France?") is not an echo, while a verbatim copy is.
     """
-    P = (prompt_tokens if prompt_tokens is not None else _echo_tokens(prompt[:ECHO_PROMPT_CHARS]))[:ECHO_MAX_TOKENS]
+    P = list(prompt_tokens if prompt_tokens is not None else _prompt_echo_tokens(prompt))[:ECHO_MAX_TOKENS]
     if not P:
         return 0.0
-    A = _echo_tokens(answer[: ECHO_PROMPT_CHARS * 2 + 40])[: len(P) * 2 + 8]
+    A = _echo_tokens(answer[: min(len(prompt), ECHO_PROMPT_CHARS) * 2 + 40])[: len(P) * 2 + 8]
     if not A:
         return 0.0
     if A[: len(P)] == P:
@@ -133,7 +140,7 @@ def echo_ratio(prompt: str, answer: str, prompt_tokens: list[str] | None = None)
 
 
 def check_echo(prompt: str, answer: str, out: TurnOutput, ctx: TurnContext) -> TurnVerdict | None:
-    P = _echo_tokens(prompt[:ECHO_PROMPT_CHARS])
+    P = _prompt_echo_tokens(prompt)
     n_prompt = sum(1 for t in P if t not in _END_TOKENS)
     if n_prompt < ctx.cfg.echo_min_prompt_tokens:
         return TurnVerdict(True, f"prompt too short ({n_prompt} tokens) to judge an echo", 0.0)
@@ -153,18 +160,20 @@ def check_echo(prompt: str, answer: str, out: TurnOutput, ctx: TurnContext) -> T
 # ---------------------------------------------------------------------------------------------
 # continuation
 
-_LINE_START = r"(?:^|(?<=[.!?。！？]))[ \t>*#_-]*(?:\*\*)?"
+# A line start (or right after a sentence end); quote/heading marks allowed, not bullets or bold
+# ("- User: a person who..." in a glossary is not a turn).
+_LINE_START = r"(?:^|(?<=[.!?。！？]))[ \t>#]*"
 # A fabricated next user turn: always a continuation.
 _USER_TURN_RE = re.compile(
     _LINE_START
-    + r"(?:user|human|用户|人类|提问者)(?:\*\*)?\s*[:：]"
+    + r"(?:user|human|用户|人类|提问者)[ \t]*[:：]"
     + r"|^[ \t]*#{2,}\s*(?:instruction|input|human|user|question)\b"
     + r"|<\|(?:user|im_start|start_header_id|prompter)\|>|\[INST\]|<start_of_turn>",
     re.I | re.M,
 )
 # Question-style labels: a continuation unless the prompt asked for questions (a quiz, an FAQ).
 _QUESTION_LABEL_RE = re.compile(
-    _LINE_START + r"(?:q\d*|question\s*\d*|问|问题\s*\d*|提问|题目\s*\d*)(?:\*\*)?\s*[:：]",
+    _LINE_START + r"(?:q\d*|question[ \t]*\d*|问|问题|提问)[ \t]*[:：]",
     re.I | re.M,
 )
 _ASKS_FOR_QUESTIONS_RE = re.compile(
@@ -177,9 +186,33 @@ _ADDRESSES_USER_RE = re.compile(r"\byou(?:r|rs|rself|'re|'ve|'d|'ll|’re|’ve|
 _HEADING_RE = re.compile(r"^\s*(?:#+\s|\*\*.*\*\*\s*$)")
 
 
+_NUMBERED_PROMPT_LINE_RE = re.compile(r"^[ \t]*(?:\d{1,3}|[qQ]\d{1,3})[.)、:：．]", re.M)
+
+
+@lru_cache(maxsize=4096)
 def asks_for_questions(prompt: str) -> bool:
     """The prompt itself asks for questions (quiz, FAQ, interview questions, 出题...)."""
     return _ASKS_FOR_QUESTIONS_RE.search(prompt) is not None
+
+
+_TRANSFORMS_TEXT_RE = re.compile(
+    r"translat|how (?:do|would) (?:you|i|we) say|\bsay\b.{0,60}\bin (?:english|chinese|french|german|spanish|japanese)"
+    r"|re-?write|rephrase|paraphrase|reword|correct the grammar|proofread"
+    r"|翻译|译成|译为|怎么说|用\S{1,6}说|改写|重写|转述|润色|改成",
+    re.I,
+)
+
+
+@lru_cache(maxsize=4096)
+def transforms_given_text(prompt: str) -> bool:
+    """Translate / rewrite tasks: the answer mirrors the given text, questions included."""
+    return _TRANSFORMS_TEXT_RE.search(prompt) is not None
+
+
+@lru_cache(maxsize=4096)
+def poses_several_questions(prompt: str) -> bool:
+    """The prompt holds 2+ questions or numbered items, so labels like "Q2:" may answer them."""
+    return prompt.count("?") + prompt.count("？") >= 2 or len(_NUMBERED_PROMPT_LINE_RE.findall(prompt)) >= 2
 
 
 def check_continuation(prompt: str, answer: str, out: TurnOutput, ctx: TurnContext) -> TurnVerdict | None:
@@ -191,19 +224,19 @@ def check_continuation(prompt: str, answer: str, out: TurnOutput, ctx: TurnConte
         return TurnVerdict(
             False, f"fabricates a next turn: {m.group(0).strip()!r} at line {line_number(body, m.start())}", 1.0
         )
-    wants_questions = asks_for_questions(prompt)
-    if not wants_questions:
-        m = _QUESTION_LABEL_RE.search(body)
-        if m:
-            return TurnVerdict(
-                False,
-                f"goes on with a new question: {m.group(0).strip()!r} at line {line_number(body, m.start())}",
-                1.0,
-            )
-    if wants_questions:
-        return TurnVerdict(True, "the prompt asks for questions; questions are the answer", 0.0)
+    m = _QUESTION_LABEL_RE.search(body)
+    if m and not asks_for_questions(prompt) and not poses_several_questions(prompt):
+        return TurnVerdict(
+            False,
+            f"goes on with a new question: {m.group(0).strip()!r} at line {line_number(body, m.start())}",
+            1.0,
+        )
     if "?" not in body and "？" not in body:
         return TurnVerdict(True, "answers without new questions or turns", 0.0)
+    if asks_for_questions(prompt):
+        return TurnVerdict(True, "the prompt asks for questions; questions are the answer", 0.0)
+    if transforms_given_text(prompt):
+        return TurnVerdict(True, "a translate/rewrite task: questions may be part of the answer", 0.0)
     sentences = split_sentences(body)
     if not sentences:
         return TurnVerdict(True, "no sentences", 0.0)
@@ -218,8 +251,11 @@ def check_continuation(prompt: str, answer: str, out: TurnOutput, ctx: TurnConte
         then_question = len(sentences) > 1 and is_question(sentences[1])
         if restates or alone or then_question:
             return TurnVerdict(False, f"opens with a question instead of an answer: {snippet(first)!r}", 1.0)
+    # Markdown headings ("## Why does it matter?") structure an answer; they are not new questions.
     questions = [
-        s for s in sentences if ("?" in s or "？" in s) and is_question(s) and not _ADDRESSES_USER_RE.search(s)
+        s
+        for s in sentences
+        if ("?" in s or "？" in s) and is_question(s) and not _ADDRESSES_USER_RE.search(s) and not _HEADING_RE.match(s)
     ]
     share = len(questions) / len(sentences)
     if len(questions) >= ctx.cfg.continuation_min_questions and share >= ctx.cfg.continuation_min_question_share:

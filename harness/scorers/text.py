@@ -128,8 +128,13 @@ def cjk_ratio(text: str) -> float:
     return sum(len(m) for m in _CJK_RUN_RE.findall(text)) / n
 
 
+_LATIN_ACCENTED_RE = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")
+
+
 def _strip_latin_marks(text: str) -> str:
     """Drop accents from Latin letters ("São" -> "Sao"), leave other scripts' marks alone."""
+    if not _LATIN_ACCENTED_RE.search(text):
+        return text
     decomposed = unicodedata.normalize("NFD", text)
     out = []
     prev = ""
