@@ -11,8 +11,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from harness.config import HarnessConfig, RunConfig, load_config
 from harness.errors import HarnessError
@@ -45,6 +47,25 @@ SeedOpt = Annotated[int | None, typer.Option("--seed", help="Sampling seed (defa
 TempOpt = Annotated[float | None, typer.Option("--temperature", help="0 = greedy (default).")]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="harness.toml to read (default ./harness.toml).")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Generate again even if cached.")]
+HtmlOpt = Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report here.")]
+MdOpt = Annotated[Path | None, typer.Option("--md", help="Write a Markdown summary here (PR comments, CI).")]
+JunitOpt = Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML here: a test per metric and gate rule.")]
+RulesOpt = Annotated[Path | None, typer.Option("--rules", help="Gate rules file (TOML, docs/ci-gate.md); implies --gate.")]
+HistoryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--history",
+        help="Multi-turn history: own (the model's earlier answers, default) or golden (the case's reference answers).",
+    ),
+]
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Errors instead of notes: replay outputs with no case, cases with no output, duplicates; "
+        "skipped suite records.",
+    ),
+]
 
 
 def console() -> Console:
@@ -64,8 +85,19 @@ def main(
 def fail(err: Exception) -> None:
     if STATE["debug"]:
         raise err
-    Console(stderr=True, no_color=STATE["no_color"], highlight=False, soft_wrap=True).print(f"[bold red]error:[/] {err}", markup=True)
+    # The message may quote user data (paths, suite text): print it as inert text.
+    err_console = Console(stderr=True, no_color=STATE["no_color"], highlight=False, soft_wrap=True, emoji=False)
+    err_console.print(Text.assemble(("error: ", "bold red"), str(err)))
     raise typer.Exit(2)
+
+
+def _load_config(path: Path | None) -> HarnessConfig:
+    """Read harness.toml and put its [scoring] thresholds in force for the scorers."""
+    from harness.scorers.text import set_scoring_config
+
+    cfg = load_config(path)
+    set_scoring_config(cfg.scoring)
+    return cfg
 
 
 def _run_config(
@@ -86,6 +118,17 @@ def _run_config(
     return run
 
 
+def _with_history(run: RunConfig, history: str | None) -> RunConfig:
+    """--history own|golden (default: harness.toml [run] history, else own)."""
+    from harness.runners import HISTORY_MODES
+
+    if history is not None:
+        run = replace(run, history=history)
+    if run.history not in HISTORY_MODES:
+        raise HarnessError(f"--history must be one of {', '.join(HISTORY_MODES)}, got {run.history!r}")
+    return run
+
+
 def _progress(con: Console) -> Progress:
     return Progress(
         SpinnerColumn(),
@@ -99,10 +142,17 @@ def _progress(con: Console) -> Progress:
     )
 
 
-def _load_cases(suites: list[str], category: list[str] | None, lang: list[str] | None, limit: int | None):
+def _load_cases(
+    suites: list[str], category: list[str] | None, lang: list[str] | None, limit: int | None, strict: bool = False
+):
     from harness.suites import filter_cases, load_suites
 
-    cases = filter_cases(load_suites(suites), category, lang, limit)
+    notes: list[str] = []
+    cases = filter_cases(load_suites(suites, notes=notes, strict=strict), category, lang, limit)
+    if notes:
+        err = Console(stderr=True, no_color=STATE["no_color"], highlight=False, soft_wrap=True)
+        for note in notes:
+            err.print(f"[yellow]note:[/] {escape(note)}")
     if not cases:
         raise HarnessError("no cases left after --category/--lang/--limit filters")
     return cases
@@ -156,7 +206,15 @@ def compare(
     temperature: TempOpt = None,
     config: ConfigOpt = None,
     no_cache: NoCacheOpt = False,
+    history: HistoryOpt = None,
     examples: Annotated[int, typer.Option("--examples", help="Side-by-side examples to show.")] = 4,
+    strict: StrictOpt = False,
+    html_path: HtmlOpt = None,
+    md_path: MdOpt = None,
+    junit_path: JunitOpt = None,
+    gate: Annotated[bool, typer.Option("--gate", help="Apply the CI gate after comparing; exit 1 if it fails.")] = False,
+    rules: RulesOpt = None,
+    alpha: Annotated[float, typer.Option("--alpha", help="Significance level for verdicts (default 0.05).")] = 0.05,
 ) -> None:
     """Run BASE and SFT on the same cases, score both, and show what changed."""
     from harness.compare import build_results
@@ -165,14 +223,18 @@ def compare(
 
     con = console()
     try:
-        cfg = load_config(config)
+        gate_cfg = _gate_config(gate or rules is not None, rules, alpha)  # a bad rules file fails before generating
+        cfg = _load_config(config)
         run = _run_config(cfg, backend, max_tokens, seed, temperature, no_cache)
+        run = _with_history(run, history)
+        run = replace(run, replay_strict=True) if strict else run
         suites = suite or DEFAULT_SUITES
-        cases = _load_cases(suites, category, lang, limit)
+        cases = _load_cases(suites, category, lang, limit, run.replay_strict)
         specs = _resolve(con, cfg, [base, sft])
         (base_run, sft_run), (base_scored, sft_scored) = _generate(con, specs, cases, run)
-        settings = {"max_tokens": run.max_tokens, "temperature": run.temperature, "seed": run.seed, "history": "own"}
-        results = build_results(cases, base_run, sft_run, base_scored, sft_scored, suites, settings)
+        settings = {"max_tokens": run.max_tokens, "temperature": run.temperature, "seed": run.seed, "history": run.history}
+        results = build_results(cases, base_run, sft_run, base_scored, sft_scored, suites, settings, alpha=alpha)
+        gate_result = _apply_gate(results, gate_cfg)
         if json_path:
             write_results(json_path, results)
     except HarnessError as e:
@@ -181,6 +243,8 @@ def compare(
     render_compare(results, con, examples)
     if json_path:
         con.print(f"results written to [bold]{json_path}[/]")
+    _write_reports(con, results, gate_result, html_path, md_path, junit_path)
+    _gate_exit(con, gate_result)
 
 
 @app.command("run")
@@ -197,6 +261,8 @@ def run_cmd(
     temperature: TempOpt = None,
     config: ConfigOpt = None,
     no_cache: NoCacheOpt = False,
+    strict: StrictOpt = False,
+    history: HistoryOpt = None,
 ) -> None:
     """Run one model on a suite and score it."""
     from harness.compare import build_run_results
@@ -205,13 +271,15 @@ def run_cmd(
 
     con = console()
     try:
-        cfg = load_config(config)
+        cfg = _load_config(config)
         run = _run_config(cfg, backend, max_tokens, seed, temperature, no_cache)
+        run = _with_history(run, history)
+        run = replace(run, replay_strict=True) if strict else run
         suites = suite or DEFAULT_SUITES
-        cases = _load_cases(suites, category, lang, limit)
+        cases = _load_cases(suites, category, lang, limit, run.replay_strict)
         specs = _resolve(con, cfg, [model])
         (r,), (scored,) = _generate(con, specs, cases, run)
-        settings = {"max_tokens": run.max_tokens, "temperature": run.temperature, "seed": run.seed, "history": "own"}
+        settings = {"max_tokens": run.max_tokens, "temperature": run.temperature, "seed": run.seed, "history": run.history}
         results = build_run_results(cases, r, scored, suites, settings)
         if json_path:
             write_results(json_path, results)
@@ -223,54 +291,222 @@ def run_cmd(
         con.print(f"results written to [bold]{json_path}[/]")
 
 
+def _gate_config(enabled: bool, rules: Path | None, alpha: float | None = None):
+    """The gate to apply (None when off); reading the rules file raises HarnessError (exit 2)."""
+    if alpha is not None and not 0 < alpha < 1:
+        raise HarnessError(f"--alpha must be between 0 and 1, got {alpha}")
+    if not enabled:
+        return None
+    from harness.gate import load_rules
+
+    return load_rules(rules)
+
+
+def _apply_gate(results: dict, gate_cfg) -> dict | None:
+    """Evaluate the gate and record it in the results document (field `gate`)."""
+    if gate_cfg is None:
+        return None
+    from harness.gate import evaluate
+
+    gate_result = evaluate(results, gate_cfg)
+    results["gate"] = gate_result
+    return gate_result
+
+
+def _write_reports(con: Console, results: dict, gate_result: dict | None, html_path, md_path, junit_path) -> None:
+    """--html / --md / --junit; an unwritable path is an input error (exit 2)."""
+    from reports.html import write_html
+    from reports.junit import write_junit
+    from reports.markdown import write_markdown
+
+    try:
+        for path, writer, what in (
+            (html_path, write_html, "HTML report"),
+            (md_path, write_markdown, "Markdown summary"),
+            (junit_path, write_junit, "JUnit XML"),
+        ):
+            if path:
+                writer(path, results, gate_result)
+                con.print(f"{what} written to [bold]{escape(str(path))}[/]")
+    except OSError as e:
+        fail(HarnessError(f"cannot write {e.filename or 'report'}: {e.strerror or e}"))
+
+
+def _print_gate(con: Console, gate_result: dict) -> None:
+    from reports.terminal import safe
+
+    t = Table(title="Gate", title_justify="left", show_header=False, box=None, padding=(0, 1))
+    t.add_column(no_wrap=True)
+    t.add_column()
+    for rule in gate_result["rules"]:
+        ok = rule["passed"]
+        label = Text("✓ " if ok else "✗ ", style="green" if ok else "bold red")
+        label.append_text(safe(rule["rule"]))
+        detail = Text()
+        detail.append_text(safe(f"[{rule['source']}] "))
+        detail.stylize("dim")
+        if ok:
+            detail.append_text(safe(rule["detail"]))
+        else:
+            for i, f in enumerate(rule.get("failures") or [rule["detail"]]):
+                if i:
+                    detail.append("\n")
+                line = safe(f)
+                line.stylize("red")
+                detail.append_text(line)
+        t.add_row(label, detail)
+    con.print(t)
+    failed = [r for r in gate_result["rules"] if not r["passed"]]
+    if failed:
+        con.print(Text(f"gate FAILED: {len(failed)} of {len(gate_result['rules'])} rule(s) broken", style="bold red"))
+    else:
+        con.print(Text(f"gate passed: {len(gate_result['rules'])} rule(s) hold", style="bold green"))
+
+
+def _gate_exit(con: Console, gate_result: dict | None) -> None:
+    if gate_result is None:
+        return
+    _print_gate(con, gate_result)
+    if not gate_result["passed"]:
+        raise typer.Exit(1)
+
+
 @app.command()
 def report(
     results_path: Annotated[Path, typer.Argument(help="A results JSON written by compare or run.")],
     examples: Annotated[int, typer.Option("--examples", help="Side-by-side examples to show.")] = 4,
+    html_path: HtmlOpt = None,
+    md_path: MdOpt = None,
+    junit_path: JunitOpt = None,
+    alpha: Annotated[
+        float | None, typer.Option("--alpha", help="Recompute verdicts at this significance level.")
+    ] = None,
 ) -> None:
-    """Render saved results again, without generating."""
+    """Render saved results again, without generating (terminal, and --html/--md/--junit files)."""
+    from harness.compare import needs_stats, recompute_stats
     from reports.json_report import read_results
     from reports.terminal import render_compare, render_run
 
     con = console()
     try:
+        _gate_config(False, None, alpha)
         results = read_results(results_path)
+        if results.get("kind") == "compare" and (alpha is not None or needs_stats(results)):
+            results = recompute_stats(results, alpha)
     except HarnessError as e:
         fail(e)
         return
     if results.get("kind") == "run":
         render_run(results, con)
-    else:
-        render_compare(results, con, examples)
+        if html_path or md_path or junit_path:
+            fail(HarnessError("--html/--md/--junit need compare results (a run file has one model only)"))
+        return
+    render_compare(results, con, examples)
+    _write_reports(con, results, results.get("gate"), html_path, md_path, junit_path)
+
+
+@app.command("gate")
+def gate_cmd(
+    results_path: Annotated[Path, typer.Argument(help="Results JSON of `harness compare` (or `run`, with --baseline).")],
+    rules: RulesOpt = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="A previous accepted run's results: compare its SFT side with this one's."),
+    ] = None,
+    html_path: HtmlOpt = None,
+    md_path: MdOpt = None,
+    junit_path: JunitOpt = None,
+    alpha: Annotated[float | None, typer.Option("--alpha", help="Significance level (default: the results').")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the gate's verdicts, no summary table.")] = False,
+) -> None:
+    """CI gate: exit 0 when every rule holds, 1 when the gate fails, 2 on a usage or input error."""
+    from harness.compare import needs_stats, recompute_stats
+    from harness.gate import baseline_results
+    from reports.json_report import read_results
+    from reports.terminal import continuous_table, header, summary_table
+
+    con = console()
+    try:
+        gate_cfg = _gate_config(True, rules, alpha)
+        if gate_cfg.alpha is None and alpha is not None:
+            gate_cfg.alpha = alpha
+        results = read_results(results_path)
+        if baseline is not None:
+            results = baseline_results(results, read_results(baseline), gate_cfg.alpha,
+                                       new_name=str(results_path), old_name=str(baseline))
+        elif results.get("kind") != "compare":
+            raise HarnessError(
+                f"{results_path}: a {results.get('kind')!r} results file has one model; gate it against "
+                "a previous run with --baseline OLD.json, or gate `harness compare` results"
+            )
+        elif needs_stats(results):
+            results = recompute_stats(results, gate_cfg.alpha)
+        gate_result = _apply_gate(results, gate_cfg)
+    except HarnessError as e:
+        fail(e)
+        return
+    if not quiet:
+        con.print(header(results))
+        con.print(summary_table(results, con.width))
+        cont = continuous_table(results, con.width)
+        if cont is not None:
+            con.print(cont)
+    _write_reports(con, results, gate_result, html_path, md_path, junit_path)
+    _gate_exit(con, gate_result)
 
 
 @suites_app.callback()
 def suites_list(ctx: typer.Context) -> None:
-    """List the built-in suites with counts per category and language."""
+    """List the built-in suites with counts per category and language, and the --suite formats."""
     if ctx.invoked_subcommand:
         return
-    from harness.suites import builtin_suites, load_suite
+    from harness.suites import BENCHMARKS_DIR, builtin_suites, format_help, load_suite
 
     con = console()
-    t = Table(title="Built-in suites", title_justify="left")
-    for col in ("suite", "cases", "by category", "by language", "file"):
+    t = Table(title="Built-in suites (--suite NAME)", title_justify="left")
+    for col in ("suite", "cases", "multi-turn", "by language", "file"):
         t.add_column(col)
-    try:
-        for name, path in builtin_suites().items():
-            cases = load_suite(name)
-            cats = ", ".join(f"{k} {v}" for k, v in Counter(c.category for c in cases).items())
-            langs = ", ".join(f"{k} {v}" for k, v in Counter(c.lang for c in cases).items())
-            t.add_row(name, str(len(cases)), cats, langs, str(path))
-    except HarnessError as e:
-        fail(e)
-        return
+    grid = Table(title="Cases per category × language", title_justify="left")
+    loaded: dict[str, list] = {}
+    errors: list[str] = []
+    for name, path in builtin_suites().items():
+        try:
+            cases = load_suite(name, notes=[])
+        except HarnessError as e:
+            errors.append(str(e))
+            t.add_row(name, "—", "—", Text(f"error: {e}", style="red"), str(path))
+            continue
+        loaded[name] = cases
+        langs = ", ".join(f"{k} {v}" for k, v in Counter(c.lang for c in cases).items())
+        shown = path.relative_to(BENCHMARKS_DIR.parent) if path.is_relative_to(BENCHMARKS_DIR.parent) else path
+        t.add_row(name, str(len(cases)), str(sum(c.multi_turn for c in cases)), langs, str(shown))
+    langs_all = sorted({c.lang for cases in loaded.values() for c in cases})
+    for col in ("suite", "category", *langs_all, "total"):
+        grid.add_column(col, justify="left" if col in ("suite", "category") else "right")
+    for name, cases in loaded.items():
+        counts = Counter((c.category, c.lang) for c in cases)
+        for i, cat in enumerate(dict.fromkeys(c.category for c in cases)):
+            row = [counts.get((cat, lg), 0) for lg in langs_all]
+            grid.add_row(name if i == 0 else "", cat, *(str(v) for v in row), str(sum(row)))
+        per_lang = [sum(c.lang == lg for c in cases) for lg in langs_all]
+        grid.add_row("", Text("all", style="bold"), *(str(v) for v in per_lang), str(len(cases)), end_section=True)
     con.print(t)
+    if loaded:
+        con.print(grid)
+    f = Table(title="Formats (--suite FORMAT:PATH; the prefix may be left out for files)", title_justify="left")
+    f.add_column("prefix")
+    f.add_column("reads")
+    for prefix, help_ in format_help():
+        f.add_row(f"{prefix}:", help_)
+    con.print(f)
+    if errors:
+        raise typer.Exit(2)
 
 
 @suites_app.command("show")
 def suites_show(
-    name: Annotated[str, typer.Argument(help="Suite name or FORMAT:PATH.")],
-    n: Annotated[int, typer.Option("-n", help="How many cases to print.")] = 5,
+    name: Annotated[str, typer.Argument(help="Suite name, FORMAT:PATH, hf:NAME or a file.")],
+    n: Annotated[int, typer.Option("-n", "--limit", help="How many cases to print.")] = 5,
     category: CategoryOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -284,13 +520,20 @@ def suites_show(
         fail(e)
         return
     for c in cases:
-        con.print(f"[bold]{c.id}[/] [dim]{c.category} · {c.lang}[/]")
-        for t in c.turns:
+        con.print(f"[bold]{escape(c.id)}[/] [dim]{escape(c.category)} · {escape(c.lang)} · {escape(c.source)}[/]")
+        for i, t in enumerate(c.turns):
             con.print("  user: ", safe(t, 300))
+            golden = c.references[i] if i < len(c.references) else None
+            if golden and c.multi_turn:
+                con.print("  golden: ", safe(golden, 200))
         if c.reference:
-            con.print("  reference: ", safe(c.reference))
+            aliases = f"  (aliases: {', '.join(c.aliases)})" if c.aliases else ""
+            con.print("  reference: ", safe(c.reference + aliases))
         if c.checks:
-            con.print("  checks: " + ", ".join(ch.id for ch in c.checks))
+            shown = ", ".join(ch.id + (f" {ch.kwargs}" if ch.kwargs else "") for ch in c.checks)
+            con.print("  checks: ", safe(shown, 300))
+        if c.metadata:
+            con.print("  metadata: ", safe(str(c.metadata), 300))
 
 
 @demo_app.command("build")

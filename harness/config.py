@@ -40,7 +40,7 @@ class RunConfig:
     seed: int = field(default=0, metadata={"help": "sampling seed"})
     backend: str | None = field(default=None, metadata={"help": "vllm | hf | replay; default: vllm when importable"})
     batch_size: int = field(default=32, metadata={"help": "prompts per batch for the hf backend"})
-    history: str = field(default="own", metadata={"help": "multi-turn history: the model's own answers"})
+    history: str = field(default="own", metadata={"help": "multi-turn history: own (the model's answers) | golden (the case's references)"})
     use_cache: bool = field(default=True, metadata={"help": "reuse cached generations for identical requests"})
     vllm_kv_cache_gib: float = field(default=1.0, metadata={"help": "VLLM_CPU_KVCACHE_SPACE on CPU when unset"})
     replay_strict: bool = field(default=False, metadata={"help": "replay: unmatched, missing or duplicate outputs are errors"})
@@ -75,6 +75,26 @@ class ScoringConfig:
     )
     scan_max_chars: int = field(
         default=100_000, metadata={"help": "n-gram/sentence analysis looks at this many leading characters at most"}
+    )
+    correctness_variants: list[str] = field(
+        default_factory=lambda: ["contains"],
+        metadata={"help": "checks of the correctness family: any of contains, exact, f1 (all must pass)"},
+    )
+    correctness_f1_min: float = field(default=0.5, metadata={"help": "correctness:f1 passes at this token F1"})
+    implied_checks: bool = field(
+        default=True, metadata={"help": "add the format checks a prompt's words imply (explicit checks win)"}
+    )
+    concise_max_ratio: float = field(
+        default=3.0, metadata={"help": "directness:concise: an answer may be this many times the reference's length"}
+    )
+    concise_min_words: int = field(
+        default=40, metadata={"help": "directness:concise: ...but always at least this many words (CJK characters count as words)"}
+    )
+    follow_up_min_similarity: float = field(
+        default=0.3, metadata={"help": "coherence:follow_up with a local sentence-transformers model: cosine similarity floor"}
+    )
+    embedding_model: str | None = field(
+        default=None, metadata={"help": "local sentence-transformers model dir for coherence:follow_up (never downloaded)"}
     )
 
 

@@ -1,7 +1,9 @@
 """Rich terminal report of a results document.
 
 Model text is always wrapped in `rich.text.Text` (never parsed as markup) and stripped of
-control characters, so an output cannot style, move or clear the user's terminal.
+control characters, so an output cannot style, move or clear the user's terminal. Layout
+follows the console width: narrow terminals lose the least important columns first. Colours
+appear only on a terminal (Rich writes plain text to pipes and files) and never with --no-color.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rich.columns import Columns
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -17,11 +18,15 @@ from rich.text import Text
 
 VERDICT_STYLE = {"improved": "bold green", "regressed": "bold red", "unchanged": "dim"}
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Unicode bidi overrides/isolates can reorder what the user sees: show them as escapes too.
+BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 
 
 def safe(text: str, limit: int | None = None) -> Text:
     """Model output as inert text: control characters shown as escapes, long text cut."""
+    text = "" if text is None else str(text)
     text = CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    text = BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     if limit and len(text) > limit:
         text = text[:limit] + f" … [{len(text) - limit} more chars]"
     return Text(text)
@@ -37,6 +42,56 @@ def _p(p: float | None) -> str:
     return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
+def is_headline(r: dict[str, Any]) -> bool:
+    return r.get("category", "all") == "all" and r.get("lang", "all") == "all"
+
+
+def is_continuous(r: dict[str, Any]) -> bool:
+    return r.get("kind") == "continuous"
+
+
+def fmt_level(r: dict[str, Any], v: float | None) -> str:
+    """A row's base/sft value: a share for binary metrics, a mean for continuous ones."""
+    if v is None:
+        return "—"
+    return f"{v:.4g}" if is_continuous(r) else _pct(v)
+
+
+def fmt_delta(r: dict[str, Any], v: float | None) -> str:
+    if v is None:
+        return "—"
+    return f"{v:+.4g}" if is_continuous(r) else f"{100 * v:+.1f}"
+
+
+def fmt_ci(r: dict[str, Any]) -> str:
+    lo, hi = r.get("ci_low"), r.get("ci_high")
+    if lo is None or hi is None:
+        return "—"
+    return f"[{fmt_delta(r, lo)}, {fmt_delta(r, hi)}]"
+
+
+def verdict_text(r: dict[str, Any]) -> str:
+    """The verdict as shown: continuous rows without a better direction say which way they moved."""
+    v = r.get("verdict", "unchanged")
+    if is_continuous(r) and r.get("direction", "none") == "none":
+        if r.get("significant"):
+            v = "higher" if (r.get("delta") or 0) > 0 else "lower"
+        else:
+            v = "no clear change"
+    if r.get("small_sample"):
+        v += " (few pairs)"
+    return v
+
+
+def short_name(r: dict[str, Any]) -> tuple[str, bool]:
+    """(label, is_family): sub-checks indented under their family."""
+    name, family = r["name"], r.get("family") or r["name"].partition(":")[0]
+    if name == family or is_continuous(r) and name.startswith("length:"):
+        return name, True
+    prefix = family + ":"
+    return "  " + (name[len(prefix) :] if name.startswith(prefix) else name), False
+
+
 def header(results: dict[str, Any]) -> Panel:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
@@ -48,151 +103,318 @@ def header(results: dict[str, Any]) -> Panel:
         line.append(f"  {m.get('path')}  ")
         line.append(f"[{m.get('source')} · {m.get('backend')} · prompt: {m.get('prompt_format')}", style="dim")
         line.append(f" · max_tokens {m.get('max_tokens')}]" if m.get("max_tokens") else "]", style="dim")
-        gen, cached = m.get("generated_turns", 0), m.get("cached_turns", 0)
-        line.append(f"  {gen} turns generated, {cached} cached, {m.get('seconds', 0):.1f}s", style="dim")
+        gen, cached = m.get("generated_turns", 0) or 0, m.get("cached_turns", 0) or 0
+        line.append(f"  {gen} turns generated, {cached} cached, {m.get('seconds', 0) or 0:.1f}s", style="dim")
         grid.add_row(side, line)
         for note in m.get("notes") or []:
             grid.add_row("", Text(f"note: {note}", style="yellow"))
     s = results.get("settings", {})
     grid.add_row("suite", Text(f"{', '.join(results.get('suites', []))}  ({results.get('n_cases')} cases)"))
-    grid.add_row(
-        "decoding",
-        Text(f"temperature {s.get('temperature')}, seed {s.get('seed')}, history {s.get('history', 'own')}"),
-    )
-    for note in results.get("notes") or []:
-        grid.add_row("note", Text(note, style="yellow"))
-    return Panel(grid, title="sft-harness compare" if "models" in results else "sft-harness run", expand=False)
-
-
-def summary_table(results: dict[str, Any]) -> Table:
-    t = Table(title="What changed (all cases)", title_justify="left")
-    for col, kw in (
-        ("metric", {}),
-        ("base", {"justify": "right"}),
-        ("sft", {"justify": "right"}),
-        ("Δ", {"justify": "right"}),
-        ("p (McNemar)", {"justify": "right"}),
-        ("n", {"justify": "right"}),
-        ("fixed/broke", {"justify": "right"}),
-        ("verdict", {}),
-    ):
-        t.add_column(col, **kw)
-    for r in results["metrics"]:
-        if r["category"] != "all":
-            continue
-        family = ":" not in r["name"]
-        name = Text(r["name"] if family else "  " + r["name"].split(":", 1)[1], style="bold" if family else "")
-        delta = r["delta"]
-        t.add_row(
-            name,
-            _pct(r["base"]),
-            _pct(r["sft"]),
-            Text(f"{100 * delta:+.1f}", style="green" if delta > 0 else "red" if delta < 0 else ""),
-            _p(r.get("p_value")),
-            str(r["n"]),
-            f"{len(r.get('fixes', []))}/{len(r.get('regressions', []))}",
-            Text(r["verdict"] + (" (few pairs)" if r.get("small_sample") else ""), style=VERDICT_STYLE[r["verdict"]]),
+    if s:
+        grid.add_row(
+            "decoding",
+            Text(f"temperature {s.get('temperature')}, seed {s.get('seed')}, history {s.get('history', 'own')}"),
         )
+    st = results.get("stats")
+    if st and "models" in results:
+        m = max((r.get("holm_m") or 0 for r in results.get("metrics", []) if is_headline(r)), default=0)
+        boot = st.get("bootstrap", {})
+        grid.add_row(
+            "statistics",
+            Text(
+                f"paired by case: McNemar exact (pass/fail), Wilcoxon (numbers); {round(100 * st.get('ci_level', 0.95))}% "
+                f"bootstrap CI ({boot.get('resamples')} resamples, seed {boot.get('seed')}); "
+                f"Holm over {m} tests; α = {st.get('alpha')}",
+                style="dim",
+            ),
+        )
+    for note in results.get("notes") or []:
+        grid.add_row("note", Text(str(note), style="yellow"))
+    title = {"compare": "sft-harness compare", "baseline": "sft-harness gate: against the baseline"}.get(
+        results.get("kind", ""), "sft-harness run"
+    )
+    return Panel(grid, title=title, expand=False)
+
+
+def _columns(width: int) -> list[str]:
+    cols = ["metric", "base", "sft", "Δ", "95% CI", "p", "p (Holm)", "n", "fixed/broke", "verdict"]
+    if width < 120:
+        cols.remove("p")
+    if width < 100:
+        cols.remove("n")
+        cols.remove("fixed/broke")
+    if width < 86:
+        cols.remove("95% CI")
+    if width < 70:
+        cols.remove("p (Holm)")
+    if width < 50:
+        cols.remove("base")
+    return cols
+
+
+def _row_cells(r: dict[str, Any], cols: list[str], compact: bool = False) -> list[Any]:
+    label, fam = (r["name"], False) if is_continuous(r) else short_name(r)
+    delta = r.get("delta") or 0.0
+    style = VERDICT_STYLE.get(r.get("verdict", "unchanged"), "")
+    if is_continuous(r) and r.get("significant"):
+        style = "bold yellow"
+    cell = {
+        "metric": Text(label, style="bold" if fam else ""),
+        "base": fmt_level(r, r.get("base")),
+        "sft": fmt_level(r, r.get("sft")),
+        "Δ": Text(fmt_delta(r, delta), style="green" if delta > 0 else "red" if delta < 0 else ""),
+        "95% CI": fmt_ci(r),
+        "p": _p(r.get("p_value")),
+        "p (Holm)": _p(r.get("p_adjusted")),
+        "n": str(r.get("n")),
+        "fixed/broke": "—" if is_continuous(r) else f"{len(r.get('fixes', []))}/{len(r.get('regressions', []))}",
+        "verdict": Text(verdict_text(r), style=style),
+    }
+    if compact:  # narrow terminal: the verdict's first word, "*" for few pairs
+        word = verdict_text({**r, "small_sample": False}).replace("no clear change", "—")
+        cell["verdict"] = Text(word + ("*" if r.get("small_sample") else ""), style=style)
+    return [cell[c] for c in cols]
+
+
+def _metric_table(rows: list[dict[str, Any]], title: str, width: int) -> Table:
+    cols = _columns(width)
+    t = Table(title=title, title_justify="left")
+    for col in cols:
+        if col == "metric":
+            t.add_column(col, min_width=min(12, max(len(r["name"]) for r in rows) if rows else 6), overflow="fold")
+        else:
+            t.add_column(col, justify="left" if col == "verdict" else "right", no_wrap=True)
+    for r in rows:
+        t.add_row(*_row_cells(r, cols, compact=width < 100))
+    if width < 100 and any(r.get("small_sample") for r in rows):
+        t.caption = "* fewer than 10 pairs changed: too few for a precise answer"
+    return t
+
+
+def summary_table(results: dict[str, Any], width: int = 160) -> Table:
+    rows = [r for r in results["metrics"] if is_headline(r) and not is_continuous(r)]
+    return _metric_table(rows, "What changed (all cases): pass rates", width)
+
+
+def continuous_table(results: dict[str, Any], width: int = 160) -> Table | None:
+    rows = [r for r in results["metrics"] if is_headline(r) and is_continuous(r)]
+    if not rows:
+        return None
+    return _metric_table(rows, "Measured values (means; Wilcoxon signed-rank)", width)
+
+
+def instruction_table(results: dict[str, Any]) -> Table | None:
+    rows = [r for r in results["metrics"] if is_headline(r) and r.get("instruction_level")]
+    if not rows:
+        return None
+    t = Table(title="Instruction-level accuracy (every check of a family; SE clustered by prompt)", title_justify="left")
+    for col in ("family", "base", "sft", "Δ", "instructions", "prompts"):
+        t.add_column(col, justify="left" if col == "family" else "right")
+    for r in rows:
+        for key, label in (("instruction_level", ""), ("instruction_level_loose", " (loose)")):
+            il = r.get(key)
+            if not il:
+                continue
+
+            def pm(v: float | None, se: float | None) -> str:
+                if v is None:
+                    return "—"
+                return f"{100 * v:.1f}%" + (f" ± {100 * se:.1f}" if se is not None else "")
+
+            t.add_row(
+                r["name"] + label,
+                pm(il.get("base"), il.get("base_se")),
+                pm(il.get("sft"), il.get("sft_se")),
+                pm(il.get("delta"), il.get("delta_se")).replace("%", ""),
+                str(il.get("n_instructions")),
+                str(il.get("n_prompts")),
+            )
+    return t
+
+
+def _breakdown(results: dict[str, Any], key: str, title: str) -> Table | None:
+    other = "lang" if key == "category" else "category"
+    rows = [
+        r
+        for r in results["metrics"]
+        if r.get(key, "all") != "all" and r.get(other, "all") == "all" and short_name(r)[1] and not is_continuous(r)
+    ]
+    if not rows:
+        return None
+    families = list(dict.fromkeys(r["name"] for r in rows))
+    groups = list(dict.fromkeys(r[key] for r in rows))
+    cell = {(r[key], r["name"]): r for r in rows}
+    t = Table(title=title, title_justify="left")
+    t.add_column(key)
+    for f in families:
+        t.add_column(f, justify="right")
+    for g in groups:
+        vals = []
+        for f in families:
+            r = cell.get((g, f))
+            if r is None:
+                vals.append(Text("·", style="dim"))
+            else:
+                mark = {"improved": " ▲", "regressed": " ▼"}.get(r["verdict"], "")
+                vals.append(
+                    Text(
+                        f"{_pct(r['base'])} → {_pct(r['sft'])} (n={r['n']}){mark}",
+                        style=VERDICT_STYLE.get(r["verdict"], ""),
+                    )
+                )
+        t.add_row(str(g), *vals)
     return t
 
 
 def category_table(results: dict[str, Any]) -> Table | None:
-    rows = [r for r in results["metrics"] if ":" not in r["name"] and r["category"] != "all"]
+    return _breakdown(results, "category", "By category (base → sft; ▲▼ significant after Holm within the category)")
+
+
+def language_table(results: dict[str, Any]) -> Table | None:
+    return _breakdown(results, "lang", "By language (base → sft)")
+
+
+def _id_list(ids: list[str], limit: int) -> str:
+    shown = ", ".join(ids[:limit])
+    return shown + (f", … (+{len(ids) - limit} more)" if len(ids) > limit else "")
+
+
+def flips(results: dict[str, Any], limit: int = 8) -> Table | None:
+    """Per metric (all cases): the cases that went pass→fail and fail→pass."""
+    rows = [
+        r
+        for r in results["metrics"]
+        if is_headline(r) and not is_continuous(r) and (r.get("fixes") or r.get("regressions"))
+    ]
     if not rows:
         return None
-    families = list(dict.fromkeys(r["name"] for r in rows))
-    cats = list(dict.fromkeys(r["category"] for r in rows))
-    cell = {(r["category"], r["name"]): r for r in rows}
-    t = Table(title="By category (base → sft)", title_justify="left")
-    t.add_column("category")
-    for f in families:
-        t.add_column(f, justify="right")
-    for c in cats:
-        vals = []
-        for f in families:
-            r = cell.get((c, f))
-            if r is None:
-                vals.append(Text("·", style="dim"))
-            else:
-                vals.append(
-                    Text(f"{_pct(r['base'])} → {_pct(r['sft'])} (n={r['n']})", style=VERDICT_STYLE[r["verdict"]])
-                )
-        t.add_row(c, *vals)
+    t = Table(title="Flips: cases that changed outcome", title_justify="left", show_lines=False)
+    t.add_column("metric")
+    t.add_column("pass → fail (regressions)", style="red")
+    t.add_column("fail → pass (fixes)", style="green")
+    for r in rows:
+        label, fam = short_name(r)
+        reg, fix = r.get("regressions", []), r.get("fixes", [])
+        t.add_row(
+            Text(label, style="bold" if fam else ""),
+            safe(f"{len(reg)}: {_id_list(reg, limit)}" if reg else "0"),
+            safe(f"{len(fix)}: {_id_list(fix, limit)}" if fix else "0"),
+        )
     return t
 
 
+def case_change(case: dict[str, Any], a: str = "base", b: str = "sft") -> tuple[list[str], list[str]]:
+    """(families fixed, families broken) on one case."""
+    sb, ss = case[a]["scores"], case[b]["scores"]
+    fixed = [f for f in ss if f in sb and ss[f] > sb[f]]
+    broke = [f for f in ss if f in sb and ss[f] < sb[f]]
+    return fixed, broke
+
+
 def pick_examples(results: dict[str, Any], k: int = 4) -> list[dict[str, Any]]:
-    """Every regression first, then the largest improvements, spread over categories and languages."""
+    """Every regression first, then the largest improvements, spread over categories and languages.
 
-    def change(case: dict[str, Any]) -> tuple[int, int]:
-        b, s = case["base"]["scores"], case["sft"]["scores"]
-        fixed = sum(1 for f in s if s[f] > b.get(f, s[f]))
-        broke = sum(1 for f in s if s[f] < b.get(f, s[f]))
-        return fixed, broke
-
+    `k` bounds the improvements; regressions are all shown (up to `max(k, 12)`)."""
     cases = results.get("cases", [])
-    regressions = [c for c in cases if change(c)[1] > 0]
-    improved = sorted((c for c in cases if change(c)[0] > 0 and change(c)[1] == 0), key=lambda c: -change(c)[0])
-    chosen: list[dict[str, Any]] = regressions[:k]
+    regressions = [c for c in cases if case_change(c)[1]]
+    improved = sorted(
+        (c for c in cases if case_change(c)[0] and not case_change(c)[1]), key=lambda c: -len(case_change(c)[0])
+    )
+    chosen: list[dict[str, Any]] = regressions[: max(k, 12)]
+    budget = len(chosen) + k if regressions else k
     seen = {(c["category"], c["lang"]) for c in chosen}
     for c in improved:  # first pass: one per (category, language)
-        if len(chosen) >= k:
+        if len(chosen) >= budget:
             break
         if (c["category"], c["lang"]) not in seen:
             chosen.append(c)
             seen.add((c["category"], c["lang"]))
     for c in improved:
-        if len(chosen) >= k:
+        if len(chosen) >= budget:
             break
         if c not in chosen:
             chosen.append(c)
     return chosen
 
 
-def _side_panel(title: str, side: dict[str, Any], width: int, text_limit: int) -> Panel:
+def _side_panel(title: str, side: dict[str, Any], text_limit: int) -> Panel:
     parts: list[Any] = []
     for i, out in enumerate(side["outputs"]):
         if len(side["outputs"]) > 1:
             parts.append(Text(f"turn {i + 1}:", style="bold"))
         parts.append(safe(out, text_limit) if out else Text("(empty)", style="dim italic"))
-    reasons = side["finish_reasons"]
-    parts.append(Text(f"finish: {', '.join(reasons)}", style="dim"))
-    failed = [c for c in side["checks"] if not c["passed"]]
+    reasons = side.get("finish_reasons") or []
+    parts.append(Text(f"finish: {', '.join(map(str, reasons))}", style="dim"))
+    failed = [c for c in side.get("checks", []) if not c["passed"]]
     for c in failed:
         line = Text("✗ ", style="red")
-        line.append(c["id"], style="bold red")
-        line.append(": " + c["reason"])
+        line.append_text(safe(c["id"]).copy())
+        line.stylize("bold red", 2)
+        line.append_text(safe(": " + str(c.get("reason", ""))))
         parts.append(line)
     if not failed:
         parts.append(Text("✓ all checks passed", style="green"))
-    return Panel(Group(*parts), title=title, width=width)
+    return Panel(Group(*parts), title=safe(title))
+
+
+def side_names(results: dict[str, Any]) -> tuple[str, str]:
+    models = results.get("models") or {}
+    return (models.get("base", {}).get("name", "base"), models.get("sft", {}).get("name", "sft"))
 
 
 def examples(results: dict[str, Any], console: Console, k: int = 4) -> list[Any]:
     out: list[Any] = []
-    width = max(30, (console.width - 4) // 2)
+    stacked = console.width < 90
+    base_name, sft_name = side_names(results)
     for c in pick_examples(results, k):
-        head = Text(f"{c['id']}  [{c['category']} · {c['lang']}]", style="bold")
+        fixed, broke = case_change(c)
+        head = Text.assemble(safe(f"{c['id']}  [{c['category']} · {c['lang']}]"))
+        head.stylize("bold")
+        if broke:
+            head.append(f"  broke: {', '.join(broke)}", style="red")
+        if fixed:
+            head.append(f"  fixed: {', '.join(fixed)}", style="green")
         prompt = Group(*(Text.assemble(("user: ", "bold blue"), safe(t, 300)) for t in c["turns"]))
-        cols = Columns(
-            [
-                _side_panel(f"base: {results['models']['base']['name']}", c["base"], width, 600),
-                _side_panel(f"sft: {results['models']['sft']['name']}", c["sft"], width, 600),
-            ]
-        )
-        out.append(Panel(Group(prompt, cols), title=head, title_align="left"))
+        panels = [
+            _side_panel(f"base: {base_name}", c["base"], 600),
+            _side_panel(f"sft: {sft_name}", c["sft"], 600),
+        ]
+        if stacked:
+            body: Any = Group(*panels)
+        else:
+            body = Table.grid(expand=True, padding=(0, 1))
+            body.add_column(ratio=1)
+            body.add_column(ratio=1)
+            body.add_row(*panels)
+        out.append(Panel(Group(prompt, body), title=head, title_align="left"))
     return out
 
 
 def render_compare(results: dict[str, Any], console: Console, n_examples: int = 4) -> None:
+    width = console.width
     console.print(header(results))
-    console.print(summary_table(results))
-    cat = category_table(results)
-    if cat is not None:
-        console.print(cat)
-    shown = examples(results, console, n_examples)
+    console.print(summary_table(results, width))
+    for table in (
+        continuous_table(results, width),
+        instruction_table(results),
+        category_table(results),
+        language_table(results),
+        flips(results, limit=3 if width < 120 else 8),
+    ):
+        if table is not None:
+            console.print(table)
+    small = [r["name"] for r in results["metrics"] if is_headline(r) and r.get("small_sample")]
+    if small:
+        console.print(
+            Text(
+                f"few pairs: {len(small)} metric(s) have fewer than 10 cases that changed; "
+                "their p-values and CIs are rough and cannot show a significant change.",
+                style="yellow",
+            )
+        )
+    shown = examples(results, console, n_examples) if n_examples > 0 else []
     if shown:
-        console.rule("Side by side: regressions first, then the largest improvements")
+        console.rule("Side by side: every regression first, then the largest improvements")
         for p in shown:
             console.print(p)
 
@@ -202,8 +424,11 @@ def render_run(results: dict[str, Any], console: Console) -> None:
     t = Table(title="Scores", title_justify="left")
     t.add_column("metric")
     t.add_column("category")
+    t.add_column("lang")
     t.add_column("value", justify="right")
     t.add_column("n", justify="right")
     for r in results["metrics"]:
-        t.add_row(r["name"], r["category"], _pct(r["value"]), str(r["n"]))
+        value = r["value"]
+        shown = f"{value:.4g}" if r.get("kind") == "continuous" else _pct(value)
+        t.add_row(safe(r["name"]), safe(str(r["category"])), r.get("lang", "all"), shown, str(r["n"]))
     console.print(t)

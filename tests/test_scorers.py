@@ -451,6 +451,16 @@ def test_every_documented_format_id_is_implemented():
         "max_chars",
         "letter",
         "json",
+        # added with issue B (structural, zh-aware, implied checks)
+        "min_words",
+        "min_chars",
+        "max_sentences",
+        "list_items",
+        "table",
+        "title",
+        "sections",
+        "language",
+        "zh_punctuation",
     }
 
 
@@ -479,7 +489,8 @@ def test_recall_zh_fullwidth_and_turn():
     answers = ["好的，小明。", "你的学号是123。", "你叫小明。"]
     checks = [("coherence:recall", {"keywords": ["123"], "turn": 2}), ("coherence:recall", {"keywords": ["小明"]})]
     out = score_coherence(*make(turns, answers, checks=checks))
-    assert [c.passed for c in out] == [True, True, True]
+    # since issue B a stated fact ("学号是123") also brings coherence:consistency (passing)
+    assert [c.passed for c in out] == [True, True, True, True] and out[-1].id == "coherence:consistency"
     answers[1] = "我不知道。"
     out = score_coherence(*make(turns, answers, checks=checks))
     assert not out[0].passed and "turn 2" in out[0].reason
@@ -522,9 +533,10 @@ def test_role_leak_passes(answer):
 
 
 def test_coherence_unknown_id():
-    case, gen = make(["a b", "c d"], ["x", "y"], checks=[("coherence:consistency", {}), ("coherence:recall", {})])
+    # coherence:consistency exists since issue B: the unknown id is now a made-up one
+    case, gen = make(["a b", "c d"], ["x", "y"], checks=[("coherence:telepathy", {}), ("coherence:recall", {})])
     out = by_id(score_coherence(case, gen))
-    assert not out["coherence:consistency"].passed and "unknown check id" in out["coherence:consistency"].reason
+    assert not out["coherence:telepathy"].passed and "unknown check id" in out["coherence:telepathy"].reason
     assert not out["coherence:recall"].passed and "keywords" in out["coherence:recall"].reason
 
 

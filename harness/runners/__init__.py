@@ -3,7 +3,8 @@
 An engine (vllm, hf) loads one model and answers a batch of conversations, one assistant turn
 each. `run_model` drives it: single-turn prompts go in one batch; multi-turn conversations are
 batched turn by turn across conversations, each continuing with the model's own previous
-answers. Replayed outputs (`replay:FILE`) skip the engine entirely.
+answers (`history="own"`) or with the case's golden `references` for earlier turns
+(`history="golden"`). Replayed outputs (`replay:FILE`) skip the engine entirely.
 """
 
 from __future__ import annotations
@@ -83,6 +84,21 @@ def open_engine(spec: ModelSpec, backend: str, run: RunConfig) -> Engine:
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
+# own: each turn continues after the model's own earlier answers (MT-Bench); golden: after the case's
+# reference answers for the earlier turns (MT-Bench-101), separating poor recall from error propagation.
+HISTORY_MODES = ("own", "golden")
+
+
+def _history_text(case: Case, k: int, own: str, golden: bool, fallback: set[str]) -> str:
+    """The assistant message that turn k leaves in the conversation for turn k+1."""
+    if not golden or k + 1 >= len(case.turns):
+        return own
+    ref = case.references[k] if k < len(case.references) else None
+    if isinstance(ref, str) and ref.strip():
+        return ref
+    fallback.add(case.id)
+    return own
+
 
 def run_model(
     spec: ModelSpec, cases: list[Case], run: RunConfig, progress: Progress | None = None, use_cache: bool | None = None
@@ -95,8 +111,13 @@ def run_model(
         from harness.runners.replay import replay_generations
 
         gens, notes = replay_generations(spec.path, cases, strict=run.replay_strict)
+        if run.history == "golden" and any(c.multi_turn for c in cases):
+            notes.append("--history golden has no effect on replayed outputs (they were generated elsewhere)")
         return ModelRun(spec, "replay", "replay", gens, notes, seconds=time.perf_counter() - start)
 
+    if run.history not in HISTORY_MODES:
+        raise HarnessError(f"unknown history mode {run.history!r}; known: {', '.join(HISTORY_MODES)}")
+    golden = run.history == "golden"
     notes = [note] if note else []
     settings = {
         "backend": backend,
@@ -106,6 +127,11 @@ def run_model(
         "top_p": run.top_p,
         "seed": run.seed,
     }
+    if golden:
+        # Own-history keys stay as they were (existing caches remain valid); golden ones differ by the
+        # mode and by the golden answers in the conversation.
+        settings["history"] = "golden"
+    own_fallback: set[str] = set()
     fp = model_fingerprint(spec.path)
     use_cache = run.use_cache if use_cache is None else use_cache
     cache = GenerationCache(harness_home() / "cache" / "generations" / f"{fp}.jsonl" if use_cache else None)
@@ -122,7 +148,8 @@ def run_model(
             misses: list[tuple[Case, str]] = []
             for c in active:
                 histories[c.id].append({"role": "user", "content": c.turns[k]})
-                key = request_key(fp, settings, c.turns[: k + 1])
+                convo = [m["content"] for m in histories[c.id]] if golden else c.turns[: k + 1]
+                key = request_key(fp, settings, convo)
                 hit = cache.get(key)
                 if hit is None:
                     misses.append((c, key))
@@ -130,7 +157,7 @@ def run_model(
                 out, fmt = hit
                 prompt_format = prompt_format or fmt
                 outputs[c.id].append(out)
-                histories[c.id].append({"role": "assistant", "content": out.text})
+                histories[c.id].append({"role": "assistant", "content": _history_text(c, k, out.text, golden, own_fallback)})
                 cached += 1
             for i in range(0, len(misses), CHUNK):
                 chunk = misses[i : i + CHUNK]
@@ -144,13 +171,20 @@ def run_model(
                 cache.put_many([(key, out, prompt_format) for (_, key), out in zip(chunk, outs, strict=True)])
                 for (c, _), out in zip(chunk, outs, strict=True):
                     outputs[c.id].append(out)
-                    histories[c.id].append({"role": "assistant", "content": out.text})
+                    histories[c.id].append(
+                        {"role": "assistant", "content": _history_text(c, k, out.text, golden, own_fallback)}
+                    )
                 generated += len(chunk)
                 if progress:
                     progress(f"generating {spec.name}", generated + cached, total_turns)
     finally:
         if engine is not None:
             engine.close()
+    if own_fallback:
+        notes.append(
+            f"--history golden: {len(own_fallback)} case(s) lack a golden answer for an earlier turn; the model's "
+            f"own answer was used there (e.g. {', '.join(sorted(own_fallback)[:5])})"
+        )
     gens = {cid: Generation(case_id=cid, turns=outs, max_tokens=max_tokens) for cid, outs in outputs.items()}
     return ModelRun(
         spec=spec,

@@ -8,6 +8,23 @@ check id for the case (the reason names the turn when the case has several):
 - directness:stopped       the model stopped by itself (omitted when stopping is unknown)
 - directness:repetition    the output loops (repeated n-grams or sentences)
 - directness:empty         the answer is empty or whitespace only
+- directness:preamble      the answer opens with meta-talk instead of an answer ("This question
+                           concerns…", "这个问题涉及…", "Question: … Answer: …" scaffolding)
+- directness:executes      the prompt asks to *do* something (write a letter/email, implement code,
+                           translate, list, summarize, rewrite, write a poem…) and the answer does
+                           it: code for code, a salutation or closing for a letter, the target
+                           language for a translation; fails when it explains how/what instead
+                           ("A thank-you letter is…", "To write an email, …", "感谢信是一种…").
+                           Omitted when the prompt asks nothing to be done
+- directness:answer_first  (last turn, needs `reference`) the reference or an alias is in the first
+                           sentence (a lone "Sure!"/"好的。" before it is allowed); omitted when the
+                           reference is nowhere in the answer (correctness reports that)
+- directness:concise       (last turn, needs a reference: the golden `references` answer if any,
+                           else `reference`) words <= max(concise_min_words, concise_max_ratio x
+                           the reference's words); value = the ratio
+
+The family `directness` passes when no sub-check fails: its metric is the share of cases with no
+directness failure, and each sub-check is reported on its own.
 
 A new sub-check is one function `(prompt, answer, turn_output, ctx) -> TurnVerdict | None`
 added to `TURN_CHECKS`.
@@ -25,8 +42,11 @@ from functools import lru_cache
 from harness.config import ScoringConfig
 from harness.records import FINISH_LENGTH, FINISH_STOP, Case, Check, Generation, TurnOutput
 from harness.scorers import scorer
+from harness.scorers.implied import task_kind
 from harness.scorers.text import (
     CJK_RANGES,
+    count_words,
+    find_any,
     is_question,
     line_number,
     nfkc,
@@ -95,6 +115,9 @@ def echo_ratio(prompt: str, answer: str, prompt_tokens: Sequence[str] | None = N
     """
     P = list(prompt_tokens if prompt_tokens is not None else _prompt_echo_tokens(prompt))[:ECHO_MAX_TOKENS]
     if not P:
+        return 0.0
+    # Quick reject on the answer's first few tokens only (most answers are no echo).
+    if not set(P[:4]) & set(_echo_tokens(answer[:120])[:4]):
         return 0.0
     A = _echo_tokens(answer[: min(len(prompt), ECHO_PROMPT_CHARS) * 2 + 40])[: len(P) * 2 + 8]
     if not A:
@@ -335,13 +358,166 @@ def check_empty(prompt: str, answer: str, out: TurnOutput, ctx: TurnContext) -> 
     return TurnVerdict(False, "empty answer" if not answer else "answer is whitespace only", 0.0)
 
 
+# ---------------------------------------------------------------------------------------------
+# preamble: meta-talk about the question/task instead of an answer
+
+_PREAMBLE_EN_RE = re.compile(
+    r"^(?:this|the|your) (?:question|request|task|prompt|exercise|problem|query) (?:concerns|is about|asks|is asking|relates to|deals with|involves|touches on|is related to|is a (?:common|good|classic|typical|simple))"
+    r"|^(?:this|that|it) is (?:a|an) (?:common|classic|typical|interesting|good|great|simple|everyday|popular|frequent|standard) (?:\w+ ){0,2}(?:question|task|request|exercise|problem|topic)\b"
+    r"|^(?:this|that|it) is (?:a|an) (?:question|task|request|exercise) (?:of|about|that|which|many|often|from|in|for|people)\b"
+    r"|^(?:questions|requests|tasks|exercises|problems) (?:like|such as) (?:this|these)"
+    r"|^this (?:kind|type|sort) of (?:question|task|request|exercise|problem)"
+    r"|^(?:to (?:think about|answer|approach|consider|understand) (?:this|the|your) (?:question|problem|task|request))"
+    r"|^before (?:writing|answering|we answer|i answer|starting)\b"
+    r"|^this exercise is about\b"
+    r"|^(?:let me|let's|i will|i'll|i am going to|i'm going to) (?:first )?(?:think about|explain what|consider|restate|analy[sz]e) (?:this|the|your) (?:question|task|request)",
+    re.I,
+)
+_PREAMBLE_ZH_RE = re.compile(
+    r"^(?:这个|该|此|本|您的|你的)(?:问题|题目|任务|请求|练习|要求)(?:涉及|是关于|关于|考查|考察|属于|主要|问的是|询问|需要)"
+    r"|^这是(?:一个|一道|一类)?(?:常见的|常识|典型的|经典的|简单的|有趣的|很好的|逻辑|基础|日常)?(?:\S{0,4})(?:问题|任务|练习|题目|写作任务|要求)"
+    r"|^这(?:类|种|样的)(?:问题|要求|任务|练习|题目)"
+    r"|^要(?:思考|回答|解决|理解)这(?:个|道)?(?:问题|题)"
+    r"|^(?:动笔|写作|回答)之前"
+    r"|^很多(?:课本|教材|书)里都有这(?:样|种)的练习"
+    r"|^这个练习是关于"
+)
+_SCAFFOLD_RE = re.compile(r"^[ \t>*#]*(?:question|q|问题|问)[ \t]*\d*[ \t]*[:：]", re.I)
+_SCAFFOLD_ANSWER_RE = re.compile(r"(?:^|\n)[ \t>*#]*(?:answer|a|答案|答|回答)[ \t]*[:：]", re.I)
+
+
+def check_preamble(prompt: str, answer: str, out: TurnOutput, ctx: TurnContext) -> TurnVerdict | None:
+    body = answer.lstrip()[:2000]
+    if not body:
+        return TurnVerdict(True, "no preamble (empty answer)", 0.0)
+    if _SCAFFOLD_RE.match(body) and _SCAFFOLD_ANSWER_RE.search(body):
+        return TurnVerdict(False, f"'Question: … Answer: …' scaffolding instead of an answer: {snippet(body, 50)!r}", 1.0)
+    first = split_sentences(body[:600])
+    head = (first[0] if first else body).lstrip(" \t>#*_")
+    if _PREAMBLE_EN_RE.match(head) or _PREAMBLE_ZH_RE.match(head):
+        return TurnVerdict(False, f"opens with meta-talk instead of an answer: {snippet(head, 60)!r}", 1.0)
+    return TurnVerdict(True, "opens with the answer, not meta-talk", 0.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# executes: asked to do something (write, implement, translate, list, summarize, rewrite), it does it
+
+_EXPLAINS_EN_RE = re.compile(
+    r"^(?:an? |the )?(?:[\w-]+ ){0,3}(?:letter|email|e-mail|function|class|program|script|summary|translation|list|poem|haiku|story|essay|notice|invitation|apology|slogan)s? "
+    r"(?:is|are|usually|should|can|must|often|typically|generally|has|have|means|begins?|starts?|ends?|uses?)\b"
+    r"|^(?:to|when you) (?:write|implement|create|translate|summari[sz]e|rewrite|draft|compose|make|define)\b"
+    r"|^(?:here are )?(?:some |a few )?(?:tips|steps|guidelines|rules|things to (?:remember|consider)|advice) (?:for|on|to|about|when)\b"
+    r"|^(?:writing|implementing|translating|summari[sz]ing|rewriting|drafting|composing) (?:an? |the )?\w+",
+    re.I,
+)
+_EXPLAINS_ZH_RE = re.compile(
+    r"^(?:\S{0,6})(?:信|书信|感谢信|邀请信|道歉信|邮件|函数|类|程序|摘要|总结|翻译|诗歌?|故事|通知|作文|口号)(?:是|一般|通常|应该|要|可以|需要|由|包括|指)"
+    r"|^(?:写|编写|翻译|总结|概括|改写)\S{0,10}(?:时|之前|的时候)"
+    r"|^(?:在Python中|Python中)，?(?:用|使用)"
+)
+_CODE_LINE_RE = re.compile(r"^\s*(?:def |class |function |public |private |static |fn |func |#include|import |from \S+ import|const |let |var |SELECT |CREATE |return\b)", re.M)
+
+
+def _executes_verdict(kind: str, why: str, prompt: str, answer: str) -> TurnVerdict:
+    from harness.scorers.format import _CLOSING_RE, check_language, code_fences, count_list_items, find_salutation
+
+    body = answer.strip()
+    first = (split_sentences(strip_code_blocks(body)[:600]) or ("",))[0].lstrip(" \t>#*_")
+    explains = bool(_EXPLAINS_EN_RE.match(first) or _EXPLAINS_ZH_RE.match(first))
+    if kind == "code":
+        if code_fences(body) or _CODE_LINE_RE.search(body):
+            return TurnVerdict(True, f"asked for code ({why!r}) and gives code", 1.0)
+        return TurnVerdict(False, f"asked for code ({why!r}) but gives no code" + (f": explains instead ({snippet(first, 50)!r})" if explains else ""), 0.0)
+    if kind == "letter":
+        sal = find_salutation(body[:5000])
+        closing = _CLOSING_RE.search(body)
+        if sal or closing:
+            return TurnVerdict(True, f"asked for a letter ({why!r}) and writes one", 1.0)
+        if explains:
+            return TurnVerdict(False, f"asked for a letter ({why!r}) but explains instead: {snippet(first, 50)!r}", 0.0)
+        return TurnVerdict(False, f"asked for a letter ({why!r}) but writes no salutation or closing", 0.0)
+    if kind == "translate":
+        m = re.search(r"(chinese|mandarin|中文|汉语)|(english|英文|英语)", why, re.I)
+        if m:
+            lang = "zh" if m.group(1) else "en"
+            ok, reason, _ = check_language(body, {"lang": lang})
+            if ok:
+                return TurnVerdict(True, f"asked to translate ({why!r}) and answers in the target language", 1.0)
+            if explains:
+                return TurnVerdict(False, f"asked to translate ({why!r}) but explains instead: {snippet(first, 50)!r}", 0.0)
+            return TurnVerdict(False, f"asked to translate ({why!r}) but the answer is not in the target language ({reason})", 0.0)
+    if explains:
+        return TurnVerdict(False, f"asked to {kind} ({why!r}) but explains how instead: {snippet(first, 50)!r}", 0.0)
+    if kind == "list" and count_list_items(body)[0] < 2:
+        return TurnVerdict(True, f"asked for a list ({why!r}); no list, but no explanation either (not judged a failure)", 0.5)
+    return TurnVerdict(True, f"asked to {kind} ({why!r}) and does it", 1.0)
+
+
+def check_executes(prompt: str, answer: str, out: TurnOutput, ctx: TurnContext) -> TurnVerdict | None:
+    task = task_kind(prompt)
+    if task is None:
+        return None  # the prompt asks nothing to be done: not judged
+    if not answer.strip():
+        return TurnVerdict(False, f"asked to {task[0]} ({task[1]!r}) but the answer is empty", 0.0)
+    return _executes_verdict(task[0], task[1], prompt, answer[: ctx.cfg.scan_max_chars])
+
+
 TURN_CHECKS: dict[str, TurnCheck] = {
     "directness:echo": check_echo,
     "directness:continuation": check_continuation,
     "directness:stopped": check_stopped,
     "directness:repetition": check_repetition,
     "directness:empty": check_empty,
+    "directness:preamble": check_preamble,
+    "directness:executes": check_executes,
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# answer_first / concise: need a reference (the last turn's)
+
+_COURTESY_RE = re.compile(
+    r"^(?:sure|certainly|of course|okay|ok|yes|no|great question|good question|absolutely|definitely|well|"
+    r"好的|当然|可以|是的|没问题|嗯)[\s!！.。,，:：]*$",
+    re.I,
+)
+
+
+def check_answer_first(case: Case, answer: str) -> Check | None:
+    wanted = [str(x) for x in [case.reference, *(case.aliases or [])] if x is not None and str(x).strip()]
+    if not wanted or find_any(answer, wanted) is None:
+        return None  # no reference, or not in the answer at all: correctness reports that
+    sentences = split_sentences(strip_code_blocks(answer)[:4000])
+    if len(sentences) > 1 and _COURTESY_RE.match(sentences[0]):
+        sentences = sentences[1:]  # "Sure! Paris." still answers first
+    first = sentences[0] if sentences else ""
+    hit = find_any(first, wanted)
+    cid = "directness:answer_first"
+    if hit is not None:
+        return Check(id=cid, passed=True, reason=f"the first sentence gives {hit!r}", value=1.0)
+    idx = next((i for i, sent in enumerate(sentences) if find_any(sent, wanted) is not None), len(sentences))
+    return Check(
+        id=cid,
+        passed=False,
+        reason=f"the answer {wanted[0]!r} first appears in sentence {idx + 1}, not the first ({snippet(first, 50)!r})",
+        value=0.0,
+    )
+
+
+def check_concise(case: Case, answer: str, cfg: ScoringConfig) -> Check | None:
+    golden = case.references[-1] if case.references and len(case.references) >= len(case.turns) else None
+    ref = golden if isinstance(golden, str) and golden.strip() else case.reference
+    if not ref or not str(ref).strip():
+        return None
+    ref_n = max(1, count_words(str(ref)))
+    n = count_words(answer)
+    limit = max(cfg.concise_min_words, round(ref_n * cfg.concise_max_ratio))
+    ratio = n / ref_n
+    cid = "directness:concise"
+    what = "golden answer" if ref is golden else "reference"
+    if n <= limit:
+        return Check(id=cid, passed=True, reason=f"{n} words, {ratio:.1f}x the {what}'s {ref_n} (limit {limit})", value=ratio)
+    return Check(id=cid, passed=False, reason=f"{n} words, {ratio:.1f}x the {what}'s {ref_n}: over the limit of {limit}", value=ratio)
 
 
 def combine(check_id: str, verdicts: list[tuple[int, TurnVerdict]], n_turns: int) -> Check | None:
@@ -394,4 +570,9 @@ def score_directness(case: Case, gen: Generation) -> list[Check]:
         c = combine(cid, verdicts, n_turns)
         if c is not None:
             checks.append(c)
+    last = outs[-1].text if isinstance(outs[-1].text, str) else ""
+    if len(outs) >= len(case.turns) and last.strip():
+        for extra in (check_answer_first(case, last), check_concise(case, last, cfg)):
+            if extra is not None:
+                checks.append(extra)
     return checks

@@ -15,7 +15,28 @@ The LAST turn's answer is checked unless kwargs give `turn` (1-based).
 - format:max_words      `limit`: words (Latin words + one per CJK character) <= limit
 - format:max_chars      `limit`: characters excluding whitespace <= limit
 - format:letter         a salutation in the first lines and a closing after it (zh and en)
-- format:json           the whole answer, or one of its fenced blocks, parses as JSON
+- format:json           the whole answer, or one of its fenced blocks, parses as JSON; optional
+                        `schema` (a JSON Schema subset: type, properties, required,
+                        additionalProperties, items, enum, const, min/maxItems, min/maxLength,
+                        minimum/maximum)
+- format:min_words / format:min_chars   `limit`: at least that many words / characters
+- format:max_sentences  `limit`: at most that many sentences (. ! ? 。！？ and line ends)
+- format:list_items     `n` (exactly) or `min_items`/`max_items`: items of a numbered or bullet
+                        list, else one per short line, else an inline enumeration
+                        ("apple, pear and plum", "苹果、香蕉和樱桃")
+- format:table          `min_rows` (1), `min_cols` (2): a markdown table (header, |---|, rows)
+- format:title          a title line before the body: a heading, **bold** line, <<title>>,
+                        《标题》, or a short first line without final punctuation
+- format:sections       `min_sections` (2): markdown headings, bold lines, "Section N", 一、二、
+- format:language       `lang` zh|en: at least 60% of the text (CJK characters / 1.5 vs Latin
+                        words, code blocks aside) is in that language
+- format:zh_punctuation Chinese text uses full-width punctuation (，。！？：；), not , . ! ? : ;
+                        next to CJK characters (decimals like 3.14 are fine)
+
+Implied checks (harness/scorers/implied.py): the same checks, inferred from each prompt's words
+when the case does not declare them ("write a Python function" -> code_block, "list three…" ->
+list_items n=3, "不超过50字" -> max_chars 50…); reasons start "implied by '…'".
+`[scoring] implied_checks = false` turns them off.
 
 A new check is one function `(text, kwargs) -> (passed, reason, value)` in `FORMAT_CHECKS`.
 """
@@ -31,7 +52,9 @@ from typing import Any
 
 from harness.records import Case, Check, Generation
 from harness.scorers import scorer
+from harness.scorers.implied import implied_specs
 from harness.scorers.text import (
+    CJK_RANGES,
     KwargError,
     code_fences,
     count_chars,
@@ -39,9 +62,12 @@ from harness.scorers.text import (
     has_cjk,
     int_kwarg,
     pick_turn,
+    scoring_config,
     snippet,
     spec_fields,
+    split_sentences,
     strip_code_blocks,
+    tokens,
     turn_label,
 )
 
@@ -317,20 +343,284 @@ def _parse_json(s: str) -> tuple[bool, str]:
     return True, type(value).__name__.replace("dict", "object").replace("list", "array")
 
 
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,), "array": (list,), "string": (str,), "integer": (int,), "number": (int, float),
+    "boolean": (bool,), "null": (type(None),),
+}
+
+
+def schema_errors(value: Any, schema: Any, path: str = "$") -> str | None:
+    """The first violation of a JSON Schema subset (type, properties, required, additionalProperties,
+    items, enum, const, minItems, maxItems, minLength, maxLength, minimum, maximum), else None."""
+    if not isinstance(schema, Mapping):
+        return None
+    t = schema.get("type")
+    if t is not None:
+        types = t if isinstance(t, list) else [t]
+        ok = any(
+            isinstance(value, _JSON_TYPES.get(x, ())) and not (x in ("integer", "number") and isinstance(value, bool))
+            for x in types
+        )
+        if not ok:
+            return f"{path}: expected {'/'.join(map(str, types))}, got {type(value).__name__}"
+    if "enum" in schema and value not in schema["enum"]:
+        return f"{path}: {value!r} not one of {schema['enum']!r}"
+    if "const" in schema and value != schema["const"]:
+        return f"{path}: expected {schema['const']!r}"
+    if isinstance(value, dict):
+        for key in schema.get("required") or ():
+            if key not in value:
+                return f"{path}: missing required key {key!r}"
+        props = schema.get("properties") or {}
+        for key, sub in props.items():
+            if key in value:
+                err = schema_errors(value[key], sub, f"{path}.{key}")
+                if err:
+                    return err
+        if schema.get("additionalProperties") is False:
+            extra = [k for k in value if k not in props]
+            if extra:
+                return f"{path}: unexpected key {extra[0]!r}"
+    if isinstance(value, list):
+        if "minItems" in schema and len(value) < schema["minItems"]:
+            return f"{path}: {len(value)} items, at least {schema['minItems']} required"
+        if "maxItems" in schema and len(value) > schema["maxItems"]:
+            return f"{path}: {len(value)} items, at most {schema['maxItems']} allowed"
+        if isinstance(schema.get("items"), Mapping):
+            for i, item in enumerate(value):
+                err = schema_errors(item, schema["items"], f"{path}[{i}]")
+                if err:
+                    return err
+    if isinstance(value, str):
+        if "minLength" in schema and len(value) < schema["minLength"]:
+            return f"{path}: shorter than {schema['minLength']}"
+        if "maxLength" in schema and len(value) > schema["maxLength"]:
+            return f"{path}: longer than {schema['maxLength']}"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if "minimum" in schema and value < schema["minimum"]:
+            return f"{path}: {value} < minimum {schema['minimum']}"
+        if "maximum" in schema and value > schema["maximum"]:
+            return f"{path}: {value} > maximum {schema['maximum']}"
+    return None
+
+
+def _json_value(s: str) -> Any:
+    return json.loads(s.strip().lstrip("\ufeff"))
+
+
 def check_json(text: str, kwargs: Mapping[str, Any]) -> Verdict:
-    ok, what = _parse_json(text)
-    if ok:
-        return True, f"the answer parses as JSON ({what})", 1.0
+    schema = kwargs.get("schema")
+    if schema is not None and not isinstance(schema, Mapping):
+        raise KwargError(f"kwarg 'schema' must be a JSON Schema object, got {schema!r}")
+    candidates: list[tuple[str, str]] = [("the answer", text)]
     blocks = fenced_blocks(text)
     blocks.sort(key=lambda b: b[0] != "json")  # ```json blocks first
-    for lang, code in blocks:
-        ok2, what2 = _parse_json(code)
-        if ok2:
-            tag = f"```{lang}" if lang else "fenced"
-            return True, f"its {tag} block parses as JSON ({what2})", 1.0
+    candidates += [(f"its {'```' + lang if lang else 'fenced'} block", code) for lang, code in blocks]
+    first_err = ""
+    for where, src in candidates:
+        ok, what = _parse_json(src)
+        if not ok:
+            first_err = first_err or what
+            continue
+        if schema is None:
+            return True, f"{where} parses as JSON ({what})", 1.0
+        err = schema_errors(_json_value(src), schema)
+        if err is None:
+            return True, f"{where} parses as JSON ({what}) and matches the schema", 1.0
+        return False, f"{where} parses as JSON but does not match the schema: {err}", 0.5
+    what = first_err
     if blocks:
         return False, f"neither the answer nor its fenced block(s) parse as JSON ({what})", 0.0
     return False, f"not JSON: {what}", 0.0
+
+
+# ---------------------------------------------------------------------------------------------
+# min_words / min_chars / max_sentences
+
+
+def check_min_words(text: str, kwargs: Mapping[str, Any]) -> Verdict:
+    limit = int_kwarg(kwargs, "limit")
+    n = count_words(text)
+    return n >= limit, f"{n} words, at least {limit} required", float(n)
+
+
+def check_min_chars(text: str, kwargs: Mapping[str, Any]) -> Verdict:
+    limit = int_kwarg(kwargs, "limit")
+    n = count_chars(text)
+    return n >= limit, f"{n} characters (whitespace excluded), at least {limit} required", float(n)
+
+
+def check_max_sentences(text: str, kwargs: Mapping[str, Any]) -> Verdict:
+    limit = int_kwarg(kwargs, "limit", minimum=1)
+    n = len(split_sentences(strip_code_blocks(text).strip()))
+    return n <= limit, f"{n} sentence(s), at most {limit} allowed", float(n)
+
+
+# ---------------------------------------------------------------------------------------------
+# list_items: N items, whatever the list style (numbered, bullets, one per line, inline)
+
+_INLINE_SPLIT_RE = re.compile(r"\s*(?:[,，、;；]\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+|和|以及|或者?)\s*", re.I)
+_LEAD_RE = re.compile(r"^[^:：\n]{0,60}[:：]\s*")
+
+
+def count_list_items(text: str) -> tuple[int, str]:
+    """(items, how): a numbered or bullet list if there is one, else lines, else an inline enumeration."""
+    body = strip_code_blocks(text).strip()
+    numbered = count_numbered_items(body)
+    bullets = len(_BULLET_LINE_RE.findall(body))
+    if numbered >= 2 or bullets >= 2:
+        return (numbered, "numbered items") if numbered >= bullets else (bullets, "bullet items")
+    lines = [ln for ln in body.splitlines() if ln.strip()]
+    if len(lines) >= 2 and all(len(tokens(ln)) <= 12 for ln in lines[1:]):
+        # a short list, one item per line (a lead-in line ending with ':' is not an item)
+        items = lines[1:] if lines[0].rstrip().endswith((":", "：")) else lines
+        return len(items), "lines"
+    first = split_sentences(_LEAD_RE.sub("", body, count=1)) or ("",)
+    parts = [x for x in _INLINE_SPLIT_RE.split(first[0].rstrip("。.!！")) if x.strip()]
+    return len(parts), "inline items"
+
+
+def check_list_items(text: str, kwargs: Mapping[str, Any]) -> Verdict:
+    exact = kwargs.get("n")
+    lo = int_kwarg(kwargs, "n", minimum=1) if exact is not None else int_kwarg(kwargs, "min_items", 1, minimum=1)
+    hi = lo if exact is not None else (int_kwarg(kwargs, "max_items") if kwargs.get("max_items") is not None else None)
+    n, how = count_list_items(text)
+    want = f"exactly {lo}" if hi == lo else f"at least {lo}" + (f" and at most {hi}" if hi is not None else "")
+    ok = n >= lo and (hi is None or n <= hi)
+    return ok, f"{n} {how} found, {want} required", float(n)
+
+
+# ---------------------------------------------------------------------------------------------
+# table: a markdown table (header, |---| separator, rows)
+
+_TABLE_SEP_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
+
+
+def find_tables(text: str) -> list[tuple[int, int]]:
+    """(columns, data rows) of each markdown table."""
+    lines = text.splitlines()
+    out = []
+    for i, line in enumerate(lines):
+        if i and _TABLE_SEP_RE.match(line) and "|" in lines[i - 1]:
+            cols = len([c for c in lines[i - 1].strip().strip("|").split("|")])
+            rows = 0
+            for ln in lines[i + 1 :]:
+                if "|" not in ln or not ln.strip():
+                    break
+                rows += 1
+            out.append((cols, rows))
+    return out
+
+
+def check_table(text: str, kwargs: Mapping[str, Any]) -> Verdict:
+    min_rows = int_kwarg(kwargs, "min_rows", 1)
+    min_cols = int_kwarg(kwargs, "min_cols", 2)
+    tables = find_tables(text[:PARSE_MAX_CHARS])
+    if not tables:
+        return False, "no markdown table (a header row, a |---| separator, rows)", 0.0
+    for cols, rows in tables:
+        if cols >= min_cols and rows >= min_rows:
+            return True, f"a markdown table with {cols} columns and {rows} rows", float(rows)
+    cols, rows = tables[0]
+    return False, f"a table with {cols} columns and {rows} rows; {min_cols}+ columns and {min_rows}+ rows required", float(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# title / sections
+
+_HEADING_RE = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+\S.*$", re.M)
+_BOLD_LINE_RE = re.compile(r"^[ \t]*(?:\*\*|__)[^*_\n]{1,80}(?:\*\*|__)[:：]?[ \t]*$", re.M)
+_ZH_SECTION_RE = re.compile(f"^[ \\t]*(?:[{_ZH_NUM}]{{1,3}}、|第[{_ZH_NUM}\\d]{{1,3}}[部分章节])[^\\n]{{0,30}}$", re.M)
+_SECTION_WORD_RE = re.compile(r"^[ \t]*(?:section|part|chapter)[ \t]+\d+\b.*$", re.M | re.I)
+_TITLE_LINE_RE = re.compile(r"^(?:<<[^\n]+>>|《[^\n》]+》|标题[:：].+|title[:：].+)$", re.I)
+
+
+def find_title(text: str) -> str | None:
+    lines = [ln.strip() for ln in strip_code_blocks(text).strip().splitlines()]
+    lines = [ln for ln in lines if ln]
+    if len(lines) < 2:
+        return None
+    first = lines[0]
+    if _HEADING_RE.match(first) or _BOLD_LINE_RE.match(first) or _TITLE_LINE_RE.match(first):
+        return first
+    short = len(tokens(first)) <= (24 if has_cjk(first) else 12)
+    if short and not first.endswith(tuple(".。!！?？,，:：;；")) and not _EN_SALUTATION_RE.match(first):
+        if not _NUMBERED_LINE_RE.match(first) and not _BULLET_LINE_RE.match(first):
+            return first
+    return None
+
+
+def check_title(text: str, kwargs: Mapping[str, Any]) -> Verdict:
+    t = find_title(text)
+    if t:
+        return True, f"title {snippet(t, 40)!r}", 1.0
+    return False, "no title line (a heading, a short first line, <<title>> or 《标题》) before the body", 0.0
+
+
+def count_sections(text: str) -> int:
+    body = strip_code_blocks(text)
+    return max(
+        len(_HEADING_RE.findall(body)),
+        len(_BOLD_LINE_RE.findall(body)),
+        len(_ZH_SECTION_RE.findall(body)),
+        len(_SECTION_WORD_RE.findall(body)),
+    )
+
+
+def check_sections(text: str, kwargs: Mapping[str, Any]) -> Verdict:
+    need = int_kwarg(kwargs, "min_sections", 2, minimum=1)
+    n = count_sections(text)
+    return n >= need, f"{n} section heading(s) found, {need} required", float(n)
+
+
+# ---------------------------------------------------------------------------------------------
+# language: the answer is written in the language asked for (zh / en)
+
+_LATIN_WORD_RE = re.compile(r"[A-Za-z\u00c0-\u024f]{2,}")
+
+
+def language_shares(text: str) -> tuple[int, int]:
+    """(CJK characters, Latin words) outside code blocks."""
+    body = strip_code_blocks(text)
+    cjk = len(body) - len(_CJK_STRIP_RE.sub("", body)) if has_cjk(body) else 0
+    return cjk, len(_LATIN_WORD_RE.findall(body))
+
+
+_CJK_STRIP_RE = re.compile(f"[{CJK_RANGES}]")
+
+
+def check_language(text: str, kwargs: Mapping[str, Any]) -> Verdict:
+    lang = kwargs.get("lang")
+    if lang not in ("zh", "en"):
+        raise KwargError(f"kwarg 'lang' must be 'zh' or 'en', got {lang!r}")
+    cjk, latin = language_shares(text)
+    if not cjk and not latin:
+        return False, "no Chinese characters or English words", 0.0
+    # a Chinese word is ~1.5 characters: compare in words
+    zh_share = (cjk / 1.5) / (cjk / 1.5 + latin)
+    share = zh_share if lang == "zh" else 1 - zh_share
+    name = "Chinese" if lang == "zh" else "English"
+    return share >= 0.6, f"{round(share * 100)}% {name} ({cjk} CJK characters, {latin} Latin words)", share
+
+
+# ---------------------------------------------------------------------------------------------
+# zh_punctuation: Chinese text uses full-width punctuation (，。！？：；), not ASCII , . ! ? : ;
+
+_ZH_HALF_PUNCT_RE = re.compile(f"(?<=[{CJK_RANGES}])[,!?;:]|(?<=[{CJK_RANGES}])\\.(?!\\d)(?=\\s|$|[{CJK_RANGES}])|[,;:!?](?=[{CJK_RANGES}])")
+_ZH_MIXED_RE = re.compile(f"[{CJK_RANGES}][，。！？；：][A-Za-z]|[A-Za-z][，。！？；：](?=[A-Za-z])")
+
+
+def check_zh_punctuation(text: str, kwargs: Mapping[str, Any]) -> Verdict:
+    body = strip_code_blocks(text)
+    if not has_cjk(body):
+        return True, "no Chinese text to check", 0.0
+    bad = _ZH_HALF_PUNCT_RE.findall(body[:PARSE_MAX_CHARS])
+    if bad:
+        m = _ZH_HALF_PUNCT_RE.search(body)
+        assert m is not None
+        ctx = body[max(0, m.start() - 6) : m.end() + 4]
+        return False, f"{len(bad)} half-width punctuation mark(s) in Chinese text (e.g. {snippet(ctx, 20)!r})", float(len(bad))
+    return True, "Chinese text uses full-width punctuation", 0.0
 
 
 FORMAT_CHECKS: dict[str, Callable[[str, Mapping[str, Any]], Verdict]] = {
@@ -341,13 +631,24 @@ FORMAT_CHECKS: dict[str, Callable[[str, Mapping[str, Any]], Verdict]] = {
     "max_chars": check_max_chars,
     "letter": check_letter,
     "json": check_json,
+    "min_words": check_min_words,
+    "min_chars": check_min_chars,
+    "max_sentences": check_max_sentences,
+    "list_items": check_list_items,
+    "table": check_table,
+    "title": check_title,
+    "sections": check_sections,
+    "language": check_language,
+    "zh_punctuation": check_zh_punctuation,
 }
 
 
-@scorer(FAMILY, help="the answer has the declared shape: numbered/bullet list, code block, length, letter, JSON")
+@scorer(FAMILY, help="the answer has the shape asked for: declared format checks, plus those the prompt implies")
 def score_format(case: Case, gen: Generation) -> list[Check]:
-    """The answer has the declared shape: numbered/bullet list, code block, length limit, letter, JSON."""
+    """The answer has the shape asked for: declared `format:*` checks, plus the checks its prompt implies
+    (harness/scorers/implied.py; explicit wins) unless `[scoring] implied_checks = false`."""
     checks: list[Check] = []
+    n_turns = max(len(case.turns), len(gen.turns))
     for spec in case.checks or []:
         cid, kwargs = spec_fields(spec)
         if not cid.startswith(FAMILY + ":"):
@@ -367,6 +668,18 @@ def score_format(case: Case, gen: Generation) -> list[Check]:
         except KwargError as e:
             checks.append(Check(id=cid, passed=False, reason=str(e)))
             continue
-        label = turn_label(idx, max(len(case.turns), len(gen.turns)))
+        label = turn_label(idx, n_turns)
         checks.append(Check(id=cid, passed=passed, reason=label + reason, value=value))
+    if scoring_config().implied_checks:
+        for cid, kwargs, because in implied_specs(case):
+            fn = FORMAT_CHECKS[cid[len(FAMILY) + 1 :]]
+            try:
+                idx, text = pick_turn(kwargs, gen)
+                passed, reason, value = fn(text, kwargs)
+            except KwargError:
+                continue  # that turn was not answered: nothing to check
+            label = turn_label(idx, n_turns)
+            checks.append(
+                Check(id=cid, passed=passed, reason=f"{label}implied by {snippet(because, 40)!r}: {reason}", value=value)
+            )
     return checks

@@ -1,0 +1,94 @@
+"""JUnit XML: one testcase per headline metric and one per gate rule.
+
+CI systems (GitHub, GitLab, Jenkins) show these as tests. A metric testcase fails when the
+metric regressed significantly (verdict `regressed`); a gate-rule testcase fails when the rule
+fails. Numbers go into the failure message and <system-out>. Text is written through
+ElementTree (escaped) after removing characters XML 1.0 cannot carry.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from reports.terminal import fmt_ci, fmt_delta, fmt_level, is_headline, verdict_text
+
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean(text: Any) -> str:
+    return _XML_BAD.sub("\ufffd", "" if text is None else str(text))
+
+
+def _p(p: float | None) -> str:
+    return "—" if p is None else ("<0.001" if p < 0.001 else f"{p:.3f}")
+
+
+def metric_summary(r: dict[str, Any]) -> str:
+    return (
+        f"base {fmt_level(r, r.get('base'))} -> sft {fmt_level(r, r.get('sft'))}, "
+        f"delta {fmt_delta(r, r.get('delta'))} (95% CI {fmt_ci(r)}), p {_p(r.get('p_value'))}, "
+        f"p (Holm) {_p(r.get('p_adjusted'))}, n {r.get('n')}, verdict {verdict_text(r)}"
+    )
+
+
+def render_junit(results: dict[str, Any], gate: dict[str, Any] | None = None, limit: int = 50) -> str:
+    root = ET.Element("testsuites", name="sft-harness")
+    total = failures = 0
+
+    metrics = ET.SubElement(root, "testsuite", name="sft-harness.metrics")
+    rows = [r for r in results.get("metrics", []) if is_headline(r)]
+    m_fail = 0
+    for r in rows:
+        case = ET.SubElement(metrics, "testcase", classname="sft-harness.metrics", name=clean(r["name"]), time="0")
+        summary = metric_summary(r)
+        if r.get("verdict") == "regressed":
+            m_fail += 1
+            reg = r.get("regressions", [])
+            body = f"{summary}\npass -> fail ({len(reg)}): " + ", ".join(map(str, reg[:limit]))
+            if len(reg) > limit:
+                body += f", ... (+{len(reg) - limit} more)"
+            f = ET.SubElement(case, "failure", message=clean(f"regressed: {summary}"), type="regression")
+            f.text = clean(body)
+        out = ET.SubElement(case, "system-out")
+        out.text = clean(summary)
+    metrics.set("tests", str(len(rows)))
+    metrics.set("failures", str(m_fail))
+    metrics.set("errors", "0")
+    metrics.set("skipped", "0")
+    total += len(rows)
+    failures += m_fail
+
+    if gate is not None:
+        suite = ET.SubElement(root, "testsuite", name="sft-harness.gate")
+        g_fail = 0
+        for rule in gate.get("rules", []):
+            case = ET.SubElement(
+                suite, "testcase", classname="sft-harness.gate", name=clean(rule.get("rule")), time="0"
+            )
+            if not rule.get("passed"):
+                g_fail += 1
+                f = ET.SubElement(case, "failure", message=clean(rule.get("detail")), type="gate")
+                f.text = clean("\n".join(rule.get("failures") or [rule.get("detail", "")]))
+            out = ET.SubElement(case, "system-out")
+            out.text = clean(f"{rule.get('source')}: {rule.get('detail')}")
+        n = len(gate.get("rules", []))
+        suite.set("tests", str(n))
+        suite.set("failures", str(g_fail))
+        suite.set("errors", "0")
+        suite.set("skipped", "0")
+        total += n
+        failures += g_fail
+
+    root.set("tests", str(total))
+    root.set("failures", str(failures))
+    root.set("errors", "0")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def write_junit(path: Any, results: dict[str, Any], gate: dict[str, Any] | None = None) -> None:
+    from reports.json_report import write_atomic
+
+    write_atomic(path, render_junit(results, gate))

@@ -1,0 +1,183 @@
+"""Markdown report for pull-request comments and CI job summaries (GitHub-flavoured).
+
+Everything taken from the results (model names, metric names, case ids) is escaped: GitHub
+renders HTML in comments, so `<`, `>` and `&` become entities, and Markdown punctuation that
+could start a link, emphasis, a table cell or a mention is backslash-escaped. Model outputs are
+not included (the HTML report has them). The text stays under GitHub's 65,536-character
+comment limit: lists are cut first, then the optional sections.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from reports.terminal import fmt_ci, fmt_delta, fmt_level, is_continuous, is_headline, side_names, verdict_text
+
+MAX_CHARS = 60_000
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+ICON = {"improved": "🟢", "regressed": "🔴", "unchanged": "⚪"}
+
+
+def md(text: Any) -> str:
+    """Inline-safe Markdown text: HTML entities, escaped punctuation, no newlines, no @mentions."""
+    s = html.escape("" if text is None else str(text), quote=False)
+    s = _MD_SPECIAL.sub(r"\\\1", s)
+    s = s.replace("@", "&#64;").replace("\r", " ").replace("\n", " ")
+    return s
+
+
+def _p(p: float | None) -> str:
+    if p is None:
+        return "—"
+    return "&lt;0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _metric_rows(rows: list[dict[str, Any]]) -> list[str]:
+    out = [
+        "| metric | base | sft | Δ | 95% CI | p (Holm) | n | fixed / broke | verdict |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|---|",
+    ]
+    for r in rows:
+        fam = r["name"] == r.get("family", r["name"]) or is_continuous(r)
+        name = f"**{md(r['name'])}**" if fam else f"&nbsp;&nbsp;{md(r['name'])}"
+        flips = "—" if is_continuous(r) else f"{len(r.get('fixes', []))} / {len(r.get('regressions', []))}"
+        v = r.get("verdict", "unchanged")
+        out.append(
+            f"| {name} | {fmt_level(r, r.get('base'))} | {fmt_level(r, r.get('sft'))} | "
+            f"{fmt_delta(r, r.get('delta'))} | {fmt_ci(r)} | {_p(r.get('p_adjusted'))} | {r.get('n')} | "
+            f"{flips} | {ICON.get(v, '')} {verdict_text(r)} |"
+        )
+    return out
+
+
+def gate_lines(gate: dict[str, Any]) -> list[str]:
+    out = [f"### Gate: {'✅ passed' if gate.get('passed') else '❌ failed'}", ""]
+    for rule in gate.get("rules", []):
+        mark = "✅" if rule.get("passed") else "❌"
+        out.append(f"- {mark} **{md(rule.get('rule'))}** ({md(rule.get('source'))})")
+        if not rule.get("passed"):
+            for f in rule.get("failures") or [rule.get("detail")]:
+                out.append(f"  - {md(f)}")
+    out.append("")
+    return out
+
+
+def _breakdown(results: dict[str, Any], key: str) -> list[str]:
+    other = "lang" if key == "category" else "category"
+    rows = [
+        r
+        for r in results.get("metrics", [])
+        if r.get(key, "all") != "all" and r.get(other, "all") == "all" and not is_continuous(r)
+        and r["name"] == r.get("family", r["name"])
+    ]
+    if not rows:
+        return []
+    fams = list(dict.fromkeys(r["name"] for r in rows))
+    groups = list(dict.fromkeys(r[key] for r in rows))
+    cell = {(r[key], r["name"]): r for r in rows}
+    out = [f"| {key} | " + " | ".join(md(f) for f in fams) + " |", "|---|" + "--:|" * len(fams)]
+    for g in groups:
+        cells = []
+        for f in fams:
+            r = cell.get((g, f))
+            if r is None:
+                cells.append("·")
+            else:
+                mark = {"improved": " 🟢", "regressed": " 🔴"}.get(r["verdict"], "")
+                cells.append(f"{fmt_level(r, r['base'])} → {fmt_level(r, r['sft'])} (n={r['n']}){mark}")
+        out.append(f"| {md(g)} | " + " | ".join(cells) + " |")
+    return out
+
+
+def _flips(results: dict[str, Any], limit: int) -> list[str]:
+    rows = [
+        r
+        for r in results.get("metrics", [])
+        if is_headline(r) and not is_continuous(r) and (r.get("fixes") or r.get("regressions"))
+    ]
+    out = []
+    for r in rows:
+        reg, fix = r.get("regressions", []), r.get("fixes", [])
+
+        def ids(xs: list[str]) -> str:
+            s = ", ".join(md(x) for x in xs[:limit])
+            return s + (f", … (+{len(xs) - limit} more)" if len(xs) > limit else "")
+
+        line = f"- **{md(r['name'])}**: {len(reg)} pass → fail" + (f" ({ids(reg)})" if reg else "")
+        line += f"; {len(fix)} fail → pass" + (f" ({ids(fix)})" if fix else "")
+        out.append(line)
+    return out
+
+
+def render_markdown(results: dict[str, Any], gate: dict[str, Any] | None = None, limit: int = 30) -> str:
+    base_name, sft_name = side_names(results)
+    models = results.get("models") or {}
+    head = "sft-harness: baseline check" if results.get("kind") == "baseline" else "sft-harness"
+    status = ""
+    if gate is not None:
+        status = " — ✅ gate passed" if gate.get("passed") else " — ❌ gate failed"
+    lines = [f"## {head}: {md(base_name)} → {md(sft_name)}{status}", ""]
+    for side in ("base", "sft"):
+        m = models.get(side, {})
+        if m:
+            lines.append(
+                f"- **{side}**: {md(m.get('name'))} · backend {md(m.get('backend'))} · prompt "
+                f"{md(m.get('prompt_format'))}"
+            )
+    st = results.get("stats") or {}
+    headline = [r for r in results.get("metrics", []) if is_headline(r)]
+    m_tests = max((r.get("holm_m") or 0 for r in headline), default=0)
+    lines.append(
+        f"- **suites**: {md(', '.join(map(str, results.get('suites', []))))} · **{results.get('n_cases')}** paired cases"
+        + (f" · α {st.get('alpha')}, Holm over {m_tests} tests, 95% paired bootstrap CI" if st else "")
+    )
+    for note in results.get("notes") or []:
+        lines.append(f"- ⚠️ {md(note)}")
+    lines.append("")
+    if gate is not None:
+        lines += gate_lines(gate)
+    binary = [r for r in headline if not is_continuous(r)]
+    cont = [r for r in headline if is_continuous(r)]
+    lines += ["### What changed (all cases)", ""] + _metric_rows(binary) + [""]
+    small = [r for r in headline if r.get("small_sample")]
+    if small:
+        lines += [
+            f"_{len(small)} metric(s) have fewer than 10 cases that changed: their p-values and CIs are rough._",
+            "",
+        ]
+    core = "\n".join(lines)
+    optional: list[list[str]] = []
+    if cont:
+        optional.append(["<details><summary>Measured values (means, Wilcoxon)</summary>", ""] + _metric_rows(cont)
+                        + ["", "</details>", ""])
+    cat, lang = _breakdown(results, "category"), _breakdown(results, "lang")
+    if cat or lang:
+        optional.append(["<details><summary>By category and language</summary>", ""] + cat + [""] + lang
+                        + ["", "</details>", ""])
+    for lim in (limit, 10, 3):
+        fl = _flips(results, lim)
+        if not fl:
+            break
+        n_reg = sum(len(r.get("regressions", [])) for r in binary if r["name"] == r.get("family", r["name"]))
+        n_fix = sum(len(r.get("fixes", [])) for r in binary if r["name"] == r.get("family", r["name"]))
+        block = [f"<details><summary>Flips: {n_reg} pass → fail, {n_fix} fail → pass (metric families)</summary>",
+                 ""] + fl + ["", "</details>", ""]
+        if len(core) + sum(len("\n".join(b)) for b in optional) + len("\n".join(block)) < MAX_CHARS:
+            optional.append(block)
+            break
+    text = core
+    for block in optional:
+        chunk = "\n".join(block)
+        if len(text) + len(chunk) + 1 < MAX_CHARS:
+            text += "\n" + chunk
+    if len(text) > MAX_CHARS:
+        text = text[: MAX_CHARS - 40] + "\n\n… (cut to fit a comment)\n"
+    return text.rstrip() + "\n"
+
+
+def write_markdown(path: Any, results: dict[str, Any], gate: dict[str, Any] | None = None) -> None:
+    from reports.json_report import write_atomic
+
+    write_atomic(path, render_markdown(results, gate))
