@@ -33,7 +33,10 @@ class VLLMEngine:
         if _on_cpu():
             # The CPU build sizes its KV cache from this variable (GiB); its default is large.
             os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", str(max(1, int(run.vllm_kv_cache_gib))))
-        os.environ.setdefault("VLLM_LOGGING_LEVEL", "WARNING")
+        # vLLM's CPU start-up prints dozens of advisory warnings; the report is what matters.
+        # Set VLLM_LOGGING_LEVEL=WARNING (or run with --debug) to see them.
+        os.environ.setdefault("VLLM_LOGGING_LEVEL", "ERROR")
+        os.environ.setdefault("PYTHONWARNINGS", "ignore::FutureWarning")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         from transformers import GenerationConfig
         from vllm import LLM
