@@ -16,6 +16,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from harness.scorers.ifeval import ifeval_table
+
 VERDICT_STYLE = {"improved": "bold green", "regressed": "bold red", "unchanged": "dim"}
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Unicode bidi overrides/isolates can reorder what the user sees: show them as escapes too.
@@ -399,6 +401,7 @@ def render_compare(results: dict[str, Any], console: Console, n_examples: int = 
         instruction_table(results),
         category_table(results),
         language_table(results),
+        ifeval_table(results),
         flips(results, limit=3 if width < 120 else 8),
     ):
         if table is not None:
@@ -432,3 +435,6 @@ def render_run(results: dict[str, Any], console: Console) -> None:
         shown = f"{value:.4g}" if r.get("kind") == "continuous" else _pct(value)
         t.add_row(safe(r["name"]), safe(str(r["category"])), r.get("lang", "all"), shown, str(r["n"]))
     console.print(t)
+    table = ifeval_table(results)
+    if table is not None:  # IFEval suites: the four aggregates and per-instruction strict/loose
+        console.print(table)

@@ -205,6 +205,7 @@ def test_run_replay_ifeval_end_to_end(tmp_path):
         env={"COLUMNS": "200"},
     )
     assert res.exit_code == 0, res.output
+    assert "IFEval" in res.output and "81.8" in res.output  # the aggregates are in the terminal report
     doc = json.loads(out.read_text())
     checks = [c for case in doc["cases"] for c in case["output"]["checks"] if c["family"] == "ifeval"]
     assert len(checks) == 14 and all("strict" in c and "loose" in c and c["reason"] for c in checks)
