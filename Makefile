@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 EXTRA ?= $(shell command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1 && echo gpu || echo cpu)
 STAMP := $(VENV)/.installed-$(EXTRA)
 
-.PHONY: setup demo test lint clean-venv
+.PHONY: setup demo test lint clean-venv browser
 
 setup: $(STAMP)
 
@@ -25,8 +25,14 @@ endif
 demo: setup
 	$(BIN)/harness compare base sft
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest -q
+
+# The HTML report is tested in a real headless Chromium (Debian's package; needs root to install).
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  (echo "installing Chromium for the HTML report's browser test" && apt-get update -qq && \
+	   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 lint: setup
 	$(BIN)/ruff check .
