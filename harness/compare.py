@@ -22,7 +22,8 @@ import numpy as np
 from harness import __version__
 from harness.records import Case, Check, Generation
 from harness.runners import ModelRun
-from harness.scorers import family_passed, score_case
+from harness.scorers import family_passed
+from harness.scorers.parallel import score_cases
 from harness.stats import (
     ALPHA,
     BOOTSTRAP_RESAMPLES,
@@ -55,14 +56,9 @@ class Scored:
 def score_run(
     cases: list[Case], run: ModelRun, progress: Callable[[int, int], None] | None = None
 ) -> dict[str, Scored]:
-    out: dict[str, Scored] = {}
-    for i, case in enumerate(cases, 1):
-        gen = run.generations.get(case.id)
-        if gen is not None:
-            out[case.id] = Scored(case, gen, score_case(case, gen))
-        if progress and (i % 200 == 0 or i == len(cases)):
-            progress(i, len(cases))
-    return out
+    pairs = [(case, run.generations[case.id]) for case in cases if case.id in run.generations]
+    scores = score_cases(pairs, progress=progress)
+    return {case.id: Scored(case, gen, s) for (case, gen), s in zip(pairs, scores, strict=True)}
 
 
 def model_record(run: ModelRun) -> dict[str, Any]:

@@ -76,6 +76,9 @@ class ScoringConfig:
     scan_max_chars: int = field(
         default=100_000, metadata={"help": "n-gram/sentence analysis looks at this many leading characters at most"}
     )
+    workers: int = field(
+        default=0, metadata={"help": "scoring processes: 0 = one per core for 2,000+ cases, 1 = in-process"}
+    )
     correctness_variants: list[str] = field(
         default_factory=lambda: ["contains"],
         metadata={"help": "checks of the correctness family: any of contains, exact, f1 (all must pass)"},

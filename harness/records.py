@@ -96,7 +96,7 @@ class Generation:
         return [t.text for t in self.turns]
 
 
-@dataclass
+@dataclass(slots=True)
 class Check:
     """The verdict of one check on one case, always with a human-readable reason."""
 

@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from harness.records import FINISH_LENGTH, FINISH_STOP, Case, CheckSpec, Generation, TurnOutput  # noqa: E402
 from harness.scorers import REGISTRY, score_case  # noqa: E402
+from harness.scorers.parallel import available_cores, score_cases, worker_count  # noqa: E402
 
 FACTS = [
     ("What is the capital of {x}?", "{x}'s capital is {y}.", [("France", "Paris"), ("Kenya", "Nairobi"), ("Peru", "Lima")]),
@@ -93,6 +94,12 @@ def main() -> None:
     cases = [synth(i, rng) for i in range(n)]
     for case, gen in cases[:50]:  # warm up: lazy models (Punkt, langdetect) load outside the timing
         score_case(case, gen)
+    print(f"machine: {platform.machine()} {platform.processor() or ''} {os.cpu_count()} CPUs "
+          f"({available_cores()} usable), Python {platform.python_version()}, {platform.system()}")
+    print(f"families: {', '.join(REGISTRY)}")
+
+    # One core, case by case (per kind); the memos are cleared so nothing carries over from the warm-up.
+    clear_memos()
     by_kind: dict[str, list[float]] = {}
     n_checks = 0
     t0 = time.perf_counter()
@@ -101,12 +108,33 @@ def main() -> None:
         out = score_case(case, gen)
         by_kind.setdefault(case.category, []).append(time.perf_counter() - t)
         n_checks += sum(len(v) for v in out.values())
-    dt = time.perf_counter() - t0
-    print(f"machine: {platform.machine()} {platform.processor() or ''} {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}")
-    print(f"families: {', '.join(REGISTRY)}")
-    print(f"{n} cases, {n_checks} checks in {dt:.2f} s: {n / dt:,.0f} cases/s ({n_checks / dt:,.0f} checks/s), one core")
+    one = time.perf_counter() - t0
+    print(f"{n} cases, {n_checks} checks")
+    print(f"  one core (in-process)   {one:6.2f} s  {n / one:8,.0f} cases/s  ({n_checks / one:,.0f} checks/s)")
     for kind, ts in sorted(by_kind.items()):
-        print(f"  {kind:12s} {len(ts):6d} cases  {len(ts) / sum(ts):10,.0f} cases/s")
+        print(f"    {kind:12s} {len(ts):6d} cases  {len(ts) / sum(ts):10,.0f} cases/s")
+
+    # What `harness compare` does: score_cases, in-process (GC paused) and with one worker per core,
+    # timed end to end including starting the workers and sending cases and checks across.
+    for workers in (1, 0):
+        clear_memos()
+        used = worker_count(n, workers)
+        t0 = time.perf_counter()
+        scored = score_cases(cases, workers=workers)
+        dt = time.perf_counter() - t0
+        assert sum(len(v) for s in scored for v in s.values()) == n_checks  # same work, same checks
+        label = "in-process" if used == 1 else f"{used} workers"
+        print(f"  score_cases, {label:10s} {dt:6.2f} s  {n / dt:8,.0f} cases/s  ({one / dt:.2f}x the loop above)")
+
+
+def clear_memos() -> None:
+    """Empty every lru_cache in the scorers, so a timing starts cold."""
+    import gc
+    from functools import _lru_cache_wrapper
+
+    for obj in gc.get_objects():
+        if isinstance(obj, _lru_cache_wrapper) and getattr(obj, "__module__", "").startswith("harness."):
+            obj.cache_clear()
 
 
 if __name__ == "__main__":

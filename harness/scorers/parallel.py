@@ -1,0 +1,124 @@
+"""Score many cases on every core.
+
+Scoring is pure Python text work, so one process scores on one core: `score_cases` splits a
+large run into chunks and scores them in worker processes, in order. Small runs stay in-process:
+starting workers costs more than it saves below a couple of thousand cases.
+
+Three things keep the overhead low (measured in benchmarks/perf/scoring_speed.py):
+- workers are forked, so they inherit the cases instead of unpickling them; when other threads
+  are alive (a vLLM engine's, say) forking is unsafe and a forkserver that has imported the
+  scorers is used instead, and the cases travel pickled;
+- checks come back as plain tuples through `marshal`, far cheaper than pickled dataclasses;
+- the cyclic garbage collector is paused while checks are built: scoring allocates hundreds of
+  thousands of small acyclic objects, and collections triggered by them cost ~20% of the time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import marshal
+import multiprocessing as mp
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+from harness.config import ScoringConfig
+from harness.records import Case, Check, Generation
+from harness.scorers import score_case
+from harness.scorers.text import scoring_config, set_scoring_config
+
+Scores = dict[str, list[Check]]
+Progress = Callable[[int, int], None]
+
+# Below this many cases the work stays in-process (worker start-up is ~0.1-0.3 s).
+MIN_PARALLEL_CASES = 2000
+CHUNK = 250
+
+# The run being scored, inherited by forked workers (they get chunk bounds, not cases).
+_PAIRS: Sequence[tuple[Case, Generation]] = ()
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def worker_count(n_cases: int, workers: int) -> int:
+    """Processes to use: `workers` if set (1 = in-process), else one per core for large runs."""
+    if workers > 0:
+        return min(workers, max(1, n_cases // CHUNK))
+    if n_cases < MIN_PARALLEL_CASES:
+        return 1
+    return max(1, min(available_cores(), n_cases // CHUNK))
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC (reference counting still frees everything scoring allocates)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _init(cfg: ScoringConfig) -> None:
+    set_scoring_config(cfg)
+    gc.disable()  # a short-lived worker: see gc_paused
+
+
+def _pack(scores: Scores) -> list:
+    return [(fam, [(c.id, c.passed, c.reason, c.value, c.strict, c.loose) for c in checks]) for fam, checks in scores.items()]
+
+
+def _unpack(packed: list) -> Scores:
+    return {fam: [Check(*t) for t in checks] for fam, checks in packed}
+
+
+def _score_range(bounds: tuple[int, int]) -> bytes:
+    return marshal.dumps([_pack(score_case(case, gen)) for case, gen in _PAIRS[bounds[0] : bounds[1]]])
+
+
+def _score_chunk(chunk: list[tuple[Case, Generation]]) -> bytes:
+    return marshal.dumps([_pack(score_case(case, gen)) for case, gen in chunk])
+
+
+def score_cases(
+    pairs: Sequence[tuple[Case, Generation]], workers: int | None = None, progress: Progress | None = None
+) -> list[Scores]:
+    """`score_case` for every (case, generation), in order; parallel when it pays."""
+    global _PAIRS
+    cfg = scoring_config()
+    n = worker_count(len(pairs), cfg.workers if workers is None else workers)
+    out: list[Scores] = []
+    if n <= 1:
+        with gc_paused():
+            for i, (case, gen) in enumerate(pairs, 1):
+                out.append(score_case(case, gen))
+                if progress and (i % 200 == 0 or i == len(pairs)):
+                    progress(i, len(pairs))
+        return out
+    bounds = [(i, min(i + CHUNK, len(pairs))) for i in range(0, len(pairs), CHUNK)]
+    if threading.active_count() == 1 and "fork" in mp.get_all_start_methods():
+        ctx, fn, jobs = mp.get_context("fork"), _score_range, bounds
+        _PAIRS = pairs
+    else:
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["harness.scorers"])
+        fn, jobs = _score_chunk, [list(pairs[a:b]) for a, b in bounds]
+    try:
+        with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init, initargs=(cfg,)) as pool:
+            for blob in pool.map(fn, jobs):
+                with gc_paused():
+                    out.extend(_unpack(p) for p in marshal.loads(blob))
+                if progress:
+                    progress(len(out), len(pairs))
+    finally:
+        _PAIRS = ()
+    return out
