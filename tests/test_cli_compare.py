@@ -129,3 +129,27 @@ def test_cli_errors_are_one_clear_line(tmp_path):
     assert res.exit_code == 2 and "unknown model 'nonsense-model'" in res.output
     res = runner.invoke(app, ["report", str(tmp_path / "missing.json")])
     assert res.exit_code == 2 and "results file not found" in res.output
+
+
+def test_scoring_table_in_harness_toml_changes_verdicts(tmp_path):
+    """[scoring] thresholds reach the scorers and bad keys name the file."""
+    suite = write_jsonl(tmp_path / "s.jsonl", [{"id": "q", "category": "factual", "lang": "en",
+                                               "turns": ["What is the capital of France and why?"]}])
+    out_file = replay_file(tmp_path / "o.jsonl", {"q": "What is the capital of France and why? Paris, by history."})
+
+    def echo_check(config_text):
+        cfg = tmp_path / "harness.toml"
+        cfg.write_text(config_text)
+        res = runner.invoke(app, ["run", f"replay:{out_file}", "--suite", str(suite), "--config", str(cfg),
+                                  "--json", str(tmp_path / "r.json")])
+        assert res.exit_code == 0, res.output
+        checks = json.loads((tmp_path / "r.json").read_text())["cases"][0]["output"]["checks"]
+        return next(c for c in checks if c["id"] == "directness:echo")
+
+    assert echo_check("")["passed"] is False  # the default echo threshold is 60% of the prompt
+    lax = echo_check("[scoring]\necho_min_ratio = 1.01\n")
+    assert lax["passed"] is True and "echo from 101%" in lax["reason"]
+    cfg = tmp_path / "harness.toml"
+    cfg.write_text("[scoring]\necho_min_ration = 0.5\n")
+    res = runner.invoke(app, ["run", f"replay:{out_file}", "--suite", str(suite), "--config", str(cfg)])
+    assert res.exit_code == 2 and "[scoring]" in res.output and "echo_min_ration" in res.output
