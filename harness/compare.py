@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from harness import __version__
+from harness.provenance import training_provenance
 from harness.records import Case, Check, Generation
 from harness.runners import ModelRun
 from harness.scorers import family_passed
@@ -61,7 +62,7 @@ def score_run(
     return {case.id: Scored(case, gen, s) for (case, gen), s in zip(pairs, scores, strict=True)}
 
 
-def model_record(run: ModelRun) -> dict[str, Any]:
+def model_record(run: ModelRun, cases: list[Case] | None = None) -> dict[str, Any]:
     return {
         "name": run.spec.name,
         "path": run.spec.path,
@@ -73,6 +74,8 @@ def model_record(run: ModelRun) -> dict[str, Any]:
         "generated_turns": run.generated_turns,
         "cached_turns": run.cached_turns,
         "seconds": round(run.seconds, 3),
+        # decontamination of its training data against the evaluated suites (None: no training report)
+        "training": training_provenance(run.spec, cases or []),
     }
 
 
@@ -514,7 +517,7 @@ def build_results(
         "stats": stats,
         "n_cases": len(both),
         "notes": notes,
-        "models": {"base": model_record(base_run), "sft": model_record(sft_run)},
+        "models": {"base": model_record(base_run, both), "sft": model_record(sft_run, both)},
         "metrics": metrics,
         "cases": docs,
     }
@@ -552,7 +555,7 @@ def build_run_results(
         "settings": settings,
         "n_cases": len(done),
         "notes": run.notes,
-        "model": model_record(run),
+        "model": model_record(run, done),
         "metrics": run_rows(docs),
         "cases": docs,
     }

@@ -18,6 +18,7 @@ import html
 import json
 from typing import Any
 
+from harness.provenance import provenance_lines
 from reports.terminal import (
     case_change,
     fmt_ci,
@@ -296,6 +297,10 @@ def _meta(results: dict[str, Any]) -> str:
         )
         for note in m.get("notes") or []:
             out.append(f'<tr><th></th><td class="note">note: {esc(note)}</td></tr>')
+        if "training" in m and (m["training"] is not None or side == "sft"):
+            for ok, sentence in provenance_lines(m["training"]):
+                cls = "muted" if ok is None else "" if ok else "note"
+                out.append(f'<tr><th></th><td class="{cls}">{"✓" if ok else "!" if ok is False else "?"} {esc(sentence)}</td></tr>')
     out.append(
         f"<tr><th>suites</th><td>{esc(', '.join(map(str, results.get('suites', []))))} "
         f"({esc(results.get('n_cases'))} paired cases)</td></tr>"

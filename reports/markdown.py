@@ -13,6 +13,7 @@ import html
 import re
 from typing import Any
 
+from harness.provenance import provenance_lines
 from reports.terminal import fmt_ci, fmt_delta, fmt_level, is_continuous, is_headline, side_names, verdict_text
 
 MAX_CHARS = 60_000
@@ -126,6 +127,9 @@ def render_markdown(results: dict[str, Any], gate: dict[str, Any] | None = None,
                 f"- **{side}**: {md(m.get('name'))} · backend {md(m.get('backend'))} · prompt "
                 f"{md(m.get('prompt_format'))}"
             )
+            if "training" in m and (m["training"] is not None or side == "sft"):
+                for ok, sentence in provenance_lines(m["training"]):
+                    lines.append(f"  - {'✅' if ok else '⚠️' if ok is False else '❔'} {md(sentence)}")
     st = results.get("stats") or {}
     headline = [r for r in results.get("metrics", []) if is_headline(r)]
     m_tests = max((r.get("holm_m") or 0 for r in headline), default=0)

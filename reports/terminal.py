@@ -16,6 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from harness.provenance import provenance_lines
 from harness.scorers.ifeval import ifeval_table
 
 VERDICT_STYLE = {"improved": "bold green", "regressed": "bold red", "unchanged": "dim"}
@@ -110,6 +111,10 @@ def header(results: dict[str, Any]) -> Panel:
         grid.add_row(side, line)
         for note in m.get("notes") or []:
             grid.add_row("", Text(f"note: {note}", style="yellow"))
+        if "training" in m and (m["training"] is not None or side in ("sft", "model")):
+            for ok, sentence in provenance_lines(m["training"]):
+                style = {True: "green", False: "bold yellow", None: "dim"}[ok]
+                grid.add_row("", Text(("✓ " if ok else "! " if ok is False else "? ") + sentence, style=style))
     s = results.get("settings", {})
     grid.add_row("suite", Text(f"{', '.join(results.get('suites', []))}  ({results.get('n_cases')} cases)"))
     if s:
