@@ -14,9 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from harness.records import Case, ModelSpec
-from harness.suites.fingerprint import prompts_fingerprint
+from harness.suites.fingerprint import prompt_hashes, prompts_fingerprint
 
 REPORT = "training_report.json"
+
+
+def suite_record(ref: str, cases: list[Case]) -> dict[str, Any]:
+    """What a training report keeps about a suite the data was decontaminated against."""
+    return {"ref": ref, "cases": len(cases), "prompts_sha256": prompts_fingerprint(cases),
+            "prompt_hashes": prompt_hashes(cases)}
 
 
 def _decontamination(report: dict[str, Any]) -> tuple[bool, list[dict[str, Any]]]:
@@ -43,13 +49,20 @@ def training_provenance(spec: ModelSpec, cases: list[Case]) -> dict[str, Any] | 
         return {"report": str(report_path), "error": f"unreadable training report: {e}", "suites": []}
     cleaned, records = _decontamination(report if isinstance(report, dict) else {})
     by_hash = {r.get("prompts_sha256"): r.get("ref") for r in records if r.get("prompts_sha256")}
+    by_prompt = {h: r.get("ref") for r in records for h in (r.get("prompt_hashes") or [])}
     by_suite: dict[str, list[Case]] = {}
     for c in cases:
         by_suite.setdefault(c.suite or "suite", []).append(c)
     suites = []
     for name, group in by_suite.items():
         fp = prompts_fingerprint(group)
-        suites.append({"suite": name, "decontaminated": fp in by_hash, "against": by_hash.get(fp)})
+        against = by_hash.get(fp)
+        if against is None and by_prompt:
+            # a filtered run (--limit, --category) evaluates part of a suite that was checked
+            hashes = prompt_hashes(group)
+            if hashes and all(h in by_prompt for h in hashes):
+                against = ", ".join(sorted({str(by_prompt[h]) for h in hashes}))
+        suites.append({"suite": name, "decontaminated": against is not None, "against": against})
     return {"report": str(report_path), "cleaned": cleaned, "suites": suites}
 
 

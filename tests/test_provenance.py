@@ -46,3 +46,14 @@ def test_no_report_is_unknown_and_uncleaned_data_is_said(tmp_path):
     spec = _model_with_report(tmp_path, {"cleaned": False})
     ok, sentence = provenance_lines(training_provenance(spec, demo))[0]
     assert ok is False and "not cleaned" in sentence
+
+
+def test_a_filtered_part_of_a_checked_suite_counts_as_checked(tmp_path):
+    from harness.provenance import suite_record
+
+    core = load_suites(["core"])
+    spec = _model_with_report(tmp_path, {"cleaned": True, "decontamination": [suite_record("core", core)]})
+    part = [c for c in core if c.category == "code"][:5]
+    assert training_provenance(spec, part)["suites"][0] == {"suite": "core", "decontaminated": True, "against": "core"}
+    stranger = load_suites(["demo"])[:3]
+    assert training_provenance(spec, stranger)["suites"][0]["decontaminated"] is False

@@ -26,3 +26,10 @@ def prompts_fingerprint(cases: list[Case]) -> str:
     """sha256 (hex) of the sorted, normalised, distinct user prompts of `cases`, one per line."""
     prompts = sorted({normalize_prompt(p) for p in suite_prompts(cases)})
     return hashlib.sha256("\n".join(prompts).encode("utf-8")).hexdigest()
+
+
+def prompt_hashes(cases: list[Case]) -> list[str]:
+    """Sorted short hashes (16 hex digits) of the distinct normalised prompts: a subset of a suite (--limit,
+    --category) can be checked against them, which the single fingerprint cannot do."""
+    return sorted({hashlib.blake2b(normalize_prompt(p).encode("utf-8"), digest_size=8).hexdigest()
+                   for p in suite_prompts(cases)})
