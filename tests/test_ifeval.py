@@ -218,3 +218,27 @@ def test_run_replay_ifeval_end_to_end(tmp_path):
     rows = {r["name"]: r["value"] for r in doc["metrics"] if r["category"] == "all"}
     assert rows["ifeval"] == round(9 / 11, 4)  # the family metric is prompt-level strict
     assert ifeval_table(doc) is not None and ifeval_lines(doc)[0].startswith("IFEval prompt-level strict 0.818")
+
+
+def test_fast_language_detector_gives_langdetects_exact_probabilities() -> None:
+    """The numpy inner loop must walk the same random path as langdetect: same probabilities, bit for bit."""
+    import random as _random
+
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    from harness.scorers.ifeval_instructions import _fast_detector
+
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    factory.set_seed(0)
+    rng = _random.Random(1)
+    words = ("the house is red and the river runs to the sea", "la maison est rouge et le fleuve va à la mer",
+             "das Haus ist rot und der Fluss fließt ins Meer", "la casa es roja y el río va al mar",
+             "房子是红色的，河流流向大海。", "家は赤くて川は海に流れる", "집은 빨갛고 강은 바다로 흐른다",
+             "дом красный и река течёт в море", "tea? ok!! 42 ...", "Hi")
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 6))) for _ in range(60)] + list(words)
+    for text in texts:
+        slow, fast = factory.create(), _fast_detector(factory)
+        slow.append(text)
+        fast.append(text)
+        assert [(p.lang, p.prob) for p in fast.get_probabilities()] == [(p.lang, p.prob) for p in slow.get_probabilities()], text

@@ -287,11 +287,62 @@ def _detect(text: str) -> str | None:
                 factory.set_seed(0)
                 _LANG_FACTORY = factory
     try:
-        detector = _LANG_FACTORY.create()
+        detector = _fast_detector(_LANG_FACTORY)
         detector.append(text)
         return detector.detect()
     except LangDetectException:
         return None
+
+
+def _fast_detector(factory: Any) -> Any:
+    """langdetect's Detector with its inner loop on numpy arrays: the same float64 operations in the
+    same order (elementwise products, the sum taken by Python's `sum` as langdetect does), so the same
+    random walk and the same answer, ~4x faster. tests/test_ifeval.py compares it with the original."""
+    import numpy as np
+    from langdetect.detector import Detector
+
+    class FastDetector(Detector):
+        def _detect_block(self) -> None:
+            from langdetect.lang_detect_exception import ErrorCode, LangDetectException
+
+            self.cleaning_text()
+            ngrams = self._extract_ngrams()
+            if not ngrams:
+                raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
+            arrays = _lang_arrays(self.word_lang_prob_map)
+            langprob = np.zeros(len(self.langlist))
+            self.random.seed(self.seed)
+            for _ in range(self.n_trial):
+                prob = np.array(self._init_probability(), dtype=np.float64)
+                alpha = self.alpha + self.random.gauss(0.0, 1.0) * self.ALPHA_WIDTH
+                weight = alpha / self.BASE_FREQ
+                i = 0
+                while True:
+                    prob *= weight + arrays[self.random.choice(ngrams)]
+                    if i % 5 == 0:
+                        prob /= sum(prob.tolist())
+                        if prob.max() > self.CONV_THRESHOLD or i >= self.ITERATION_LIMIT:
+                            break
+                    i += 1
+                langprob += prob / self.n_trial
+            self.langprob = langprob.tolist()
+
+    return FastDetector(factory)
+
+
+_ARRAYS: dict[int, dict[str, Any]] = {}
+
+
+def _lang_arrays(word_lang_prob_map: dict[str, list[float]]) -> Any:
+    """n-gram -> numpy array of its per-language probabilities (built once per profile set, lazily)."""
+    import numpy as np
+
+    class Arrays(dict):
+        def __missing__(self, word: str) -> Any:
+            arr = self[word] = np.asarray(word_lang_prob_map[word], dtype=np.float64)
+            return arr
+
+    return _ARRAYS.setdefault(id(word_lang_prob_map), Arrays())
 
 
 _detect_cached = lru_cache(maxsize=2048)(_detect)  # the loose variants and the two models share texts
