@@ -555,5 +555,9 @@ def demo_build(
 
 
 
+from harness.cli_data import data_app  # noqa: E402
+
+app.add_typer(data_app, name="data")
+
 if __name__ == "__main__":
     sys.exit(app())
