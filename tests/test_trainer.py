@@ -9,44 +9,18 @@ from pathlib import Path
 
 import pytest
 import torch
+from tiny_sft import ROWS, build_tiny_base
 from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig
 
 from trainers.chat_template import DEFAULT_CHAT_TEMPLATE, IM_END, IM_START, add_chat_template
-from trainers.pretrain import PretrainOptions, build_model, pack, save_base
+from trainers.pretrain import pack
 from trainers.sft import SFTOptions, build_trainer, prepare_chat_model, train_sft
-from trainers.tokenizer import train_tokenizer
-
-TEXTS = [
-    "What is the capital of Italy? The capital of Italy is Rome.",
-    "Write a Python function that adds two numbers.\ndef add(a, b):\n    return a + b",
-    "法国的首都是巴黎。李白是唐朝的诗人。",
-    "Dear Emma,\n\nThank you for your help.\n\nBest regards,\nSam",
-] * 20
-
-ROWS = [
-    {"messages": [{"role": "user", "content": "What is the capital of Italy?"},
-                  {"role": "assistant", "content": "The capital of Italy is Rome."}]},
-    {"messages": [{"role": "system", "content": "You are a helpful assistant."},
-                  {"role": "user", "content": "My name is Sam."},
-                  {"role": "assistant", "content": "Nice to meet you, Sam!"},
-                  {"role": "user", "content": "What is my name?"},
-                  {"role": "assistant", "content": "Your name is Sam."}]},
-    {"messages": [{"role": "user", "content": "法国的首都是哪里？"},
-                  {"role": "assistant", "content": "法国的首都是巴黎。"}]},
-]
-
-TINY = PretrainOptions(hidden_size=64, num_layers=1, intermediate_size=128, max_position_embeddings=256)
 
 
 @pytest.fixture(scope="module")
 def base_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny random base model (no chat template) saved the way the pretrainer saves it."""
-    torch.manual_seed(0)
-    tok = train_tokenizer(TEXTS, vocab_size=400, min_frequency=1)
-    model = build_model(TINY, tok)
-    out = tmp_path_factory.mktemp("base")
-    save_base(model, tok, out)
-    return out
+    return build_tiny_base(tmp_path_factory.mktemp("base"))
 
 
 def _load(path: Path):
