@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from harness.cli import app
 from harness.records import Case
 from harness.suites import load_suites
-from harness.suites.fingerprint import prompts_fingerprint
+from harness.suites.fingerprint import prompt_hashes, prompts_fingerprint
 from trainers.data import CleanOptions, Example, Rejected, clean, load_examples
 from trainers.data.clean import REASONS, check_accounting
 from trainers.data.near_dup import near_duplicates, shingles, signatures
@@ -162,7 +162,23 @@ def test_decontamination_against_core_suite():
     assert [e.source for e in r.kept] == ["t.jsonl:4", "t.jsonl:5", "t.jsonl:6"]
     (dec,) = r.to_report()["decontamination"]
     core = load_suites(["core"], notes=[])
-    assert dec == {"ref": "core", "cases": len(core), "prompts_sha256": prompts_fingerprint(core), "rows_dropped": 3}
+    assert {k: dec[k] for k in ("ref", "cases", "prompts_sha256", "rows_dropped", "template_ngrams_ignored")} == {
+        "ref": "core", "cases": len(core), "prompts_sha256": prompts_fingerprint(core), "rows_dropped": 3,
+        "template_ngrams_ignored": 0}
+    assert dec["prompt_hashes"] == prompt_hashes(core)
+
+
+def test_phrasing_templates_shared_by_many_rows_are_not_leaks():
+    # 12 training questions share the suite prompt's phrasing "的首都是哪座城市？"; one copies a suite prompt
+    countries = ["古巴", "韩国", "德国", "日本", "秘鲁", "埃及", "印度", "越南", "泰国", "荷兰", "瑞典", "挪威"]
+    rows = [ex(f"{c}的首都是哪座城市？", f"{c}的首都在这里。", n, "zh") for n, c in enumerate(countries, 1)]
+    suite = [("s", [Case("s-1", "factual", "zh", ["肯尼亚的首都是哪座城市？"]), Case("s-2", "factual", "zh", ["冰岛的首都是哪座城市？请简单回答。"])])]
+    rows.append(ex("冰岛的首都是哪座城市？请简单回答。", "雷克雅未克。", 13, "zh"))
+    r = clean(rows, [], CleanOptions(), suites=suite)
+    assert {d.example_source for d in r.drops if d.reason == "contaminated"} == {"t.jsonl:13"}
+    assert r.decontamination[0].template_ngrams_ignored > 0
+    strict = clean(rows, [], CleanOptions(decontam_template_rows=0), suites=suite)
+    assert len([d for d in strict.drops if d.reason == "contaminated"]) == 13
 
 
 def test_prompts_fingerprint_ignores_order_case_space_but_not_words():

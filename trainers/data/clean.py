@@ -69,6 +69,7 @@ class CleanOptions:
     drop_conflicts: bool = field(default=False, metadata={"help": "same question, different answers: keep only the first (default: keep all, report)"})
     decontam_ngram: int = field(default=13, metadata={"help": "decontamination: word n-gram shared with a suite prompt"})
     decontam_ngram_zh: int = field(default=8, metadata={"help": "decontamination: character n-gram for Chinese suite prompts"})
+    decontam_template_rows: int = field(default=10, metadata={"help": "a shared n-gram in this many training rows or more is a phrasing template, not a leak (0 = count every shared n-gram)"})
     decontam_min_tokens: int = field(default=4, metadata={"help": "suite prompts shorter than this (tokens) are not matched"})
     max_per_category: int | None = field(default=None, metadata={"help": "keep at most this many rows per category (None = no cap)"})
     seed: int = field(default=0, metadata={"help": "seed for choosing which rows a category cap keeps"})
@@ -290,7 +291,7 @@ def clean(
         index = build_index(loaded, opts.decontam_ngram, opts.decontam_ngram_zh, opts.decontam_min_tokens)
         refs.extend(index.refs)
         out: dict[int, Drop] = {}
-        for j, hit in sorted(contaminated([full_text(examples[i]) for i in alive], index).items()):
+        for j, hit in sorted(contaminated([full_text(examples[i]) for i in alive], index, opts.decontam_template_rows).items()):
             ref = index.refs[hit.suite]
             ref.rows_dropped += 1
             what = "contains the prompt of" if hit.whole else f"shares a {hit.n}-token n-gram with"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from harness.records import Case
-from harness.suites.fingerprint import prompts_fingerprint
+from harness.suites.fingerprint import prompt_hashes, prompts_fingerprint
 from trainers.data.text import TokenHasher, concat, is_char_lang, ngram_hashes, tokens
 
 
@@ -26,9 +26,15 @@ class SuiteRef:
     cases: int
     prompts_sha256: str
     rows_dropped: int = 0
+    # per-prompt hashes: a later compare of part of the suite (--limit, --category) can still tell
+    # that its prompts were checked (harness/provenance.py)
+    prompt_hashes: list[str] = field(default_factory=list)
+    template_ngrams_ignored: int = 0  # shared n-grams too common in the training data to be a leak
 
     def to_dict(self) -> dict:
-        return {"ref": self.ref, "cases": self.cases, "prompts_sha256": self.prompts_sha256, "rows_dropped": self.rows_dropped}
+        return {"ref": self.ref, "cases": self.cases, "prompts_sha256": self.prompts_sha256,
+                "rows_dropped": self.rows_dropped, "template_ngrams_ignored": self.template_ngrams_ignored,
+                "prompt_hashes": self.prompt_hashes}
 
 
 @dataclass
@@ -53,7 +59,7 @@ def build_index(
     index = SuiteIndex()
     hasher = TokenHasher()
     for s, (ref, cases) in enumerate(suites):
-        index.refs.append(SuiteRef(ref, len(cases), prompts_fingerprint(cases)))
+        index.refs.append(SuiteRef(ref, len(cases), prompts_fingerprint(cases), prompt_hashes=prompt_hashes(cases)))
         for c in cases:
             nn = n_zh if is_char_lang(c.lang) else n
             for turn in c.turns:
@@ -69,8 +75,13 @@ def build_index(
     return index
 
 
-def contaminated(texts: Sequence[str], index: SuiteIndex) -> dict[int, Hit]:
-    """Row index -> the first suite prompt it shares an n-gram with (rows that share none are absent)."""
+def contaminated(texts: Sequence[str], index: SuiteIndex, template_rows: int = 0) -> dict[int, Hit]:
+    """Row index -> the first suite prompt it shares an n-gram with (rows that share none are absent).
+
+    `template_rows` > 0: a shared n-gram found in that many training rows or more is a phrasing template
+    ("的首都是哪座城市", "What is the capital of") rather than a leak, and does not count; a leaked prompt
+    still shares its rarer n-grams (the entity, the specifics). Whole short prompts always count.
+    Ignored templates are tallied on the suite's SuiteRef."""
     if not index.grams or not texts:
         return {}
     hasher = TokenHasher()
@@ -81,6 +92,17 @@ def contaminated(texts: Sequence[str], index: SuiteIndex) -> dict[int, Hit]:
         hashes, rows = ngram_hashes(flat, offsets, size)
         keys = np.fromiter(table.keys(), dtype=np.uint64, count=len(table))
         hit = np.isin(hashes, keys)
-        for h, r in zip(hashes[hit].tolist(), rows[hit].tolist(), strict=True):
+        hh, rr = hashes[hit], rows[hit]
+        if template_rows > 0 and len(hh):
+            pairs = np.unique(np.stack([hh, rr.astype(np.uint64)]), axis=1)  # distinct (hash, row)
+            uniq, counts = np.unique(pairs[0], return_counts=True)
+            common = uniq[counts >= template_rows]
+            if len(common):
+                for h in common.tolist():
+                    if not table[h].whole:
+                        index.refs[table[h].suite].template_ngrams_ignored += 1
+                keep = ~np.isin(hh, common) | np.fromiter((table[h].whole for h in hh.tolist()), dtype=bool, count=len(hh))
+                hh, rr = hh[keep], rr[keep]
+        for h, r in zip(hh.tolist(), rr.tolist(), strict=True):
             found.setdefault(r, table[h])
     return found
