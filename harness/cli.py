@@ -556,8 +556,10 @@ def demo_build(
 
 
 from harness.cli_data import data_app  # noqa: E402
+from harness.cli_train import train  # noqa: E402
 
 app.add_typer(data_app, name="data")
+app.command("train")(train)
 
 if __name__ == "__main__":
     sys.exit(app())

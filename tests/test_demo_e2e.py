@@ -11,12 +11,20 @@ from typer.testing import CliRunner
 from harness.cli import app
 
 
-@pytest.mark.slow
-def test_reduced_demo_pair_sft_answers_and_stops(tmp_path, isolated_home):
+@pytest.fixture(scope="module")
+def reduced_demo(tmp_path_factory):
+    """The reduced demo pair, built once for this module (in its own home, not the user's)."""
     from harness.demo.build import build_demo
 
-    base, sft = build_demo(reduced=True)
-    assert base.is_dir() and sft.is_dir() and str(isolated_home) in str(base)
+    home = tmp_path_factory.mktemp("demo-home")
+    base, sft = build_demo(home=home, reduced=True)
+    assert base.is_dir() and sft.is_dir() and str(home) in str(base)
+    return base, sft
+
+
+@pytest.mark.slow
+def test_reduced_demo_pair_sft_answers_and_stops(tmp_path, reduced_demo):
+    base, sft = reduced_demo
     out = tmp_path / "res.json"
     res = CliRunner().invoke(
         app, ["--no-color", "compare", str(base), str(sft), "--suite", "demo", "--json", str(out)]
@@ -37,3 +45,25 @@ def test_reduced_demo_pair_sft_answers_and_stops(tmp_path, isolated_home):
         return sum(r == "stop" for r in reasons) / len(reasons)
 
     assert share_stopped("base") < 0.5 < share_stopped("sft"), (share_stopped("base"), share_stopped("sft"))
+
+
+@pytest.mark.slow
+def test_train_the_example_alpaca_file_then_compare(tmp_path, reduced_demo):
+    """Issue E's acceptance, as a user types it: clean the dirty Alpaca example, train the (reduced) demo
+    base on it, compare: SFT beats base on directness, and the comparison says the data was checked."""
+    from pathlib import Path
+
+    base, _ = reduced_demo
+    data = Path(__file__).resolve().parents[1] / "examples" / "demo-alpaca.jsonl"
+    out, res_json = tmp_path / "sft", tmp_path / "res.json"
+    res = CliRunner().invoke(
+        app, ["--no-color", "train", "--base", str(base), "--data", str(data), "--out", str(out), "--compare",
+              "--json", str(res_json)],
+    )
+    assert res.exit_code == 0, res.output
+    report = json.loads((out / "training_report.json").read_text())
+    assert report["data"]["counts"]["rejected"] == 8 and report["training"]["tokens_per_second"] > 0
+    data_out = json.loads(res_json.read_text())
+    direct = next(r for r in data_out["metrics"] if r["name"] == "directness" and r["category"] == "all" and r["lang"] == "all")
+    assert direct["verdict"] == "improved", direct
+    assert data_out["models"]["sft"]["training"]["suites"] == [{"suite": "demo", "decontaminated": True, "against": "demo"}]

@@ -1,0 +1,103 @@
+"""`harness train` through the CLI on a tiny random base: clean -> train -> report -> provenance in a later run."""
+
+from __future__ import annotations
+
+import json
+
+from tiny_sft import build_tiny_base
+from typer.testing import CliRunner
+
+from harness.cli import app
+from harness.suites import load_suites
+
+runner = CliRunner()
+
+
+def _alpaca(path, leaked_prompt):
+    rows = [{"instruction": f"What is {a} plus {b}?", "input": "", "output": f"{a} plus {b} is {a + b}."}
+            for a in range(1, 5) for b in range(1, 5)]
+    rows.append(dict(rows[0]))  # an exact duplicate
+    rows.append({"instruction": leaked_prompt, "input": "", "output": "Leaked answer."})
+    rows.append({"instruction": "Say hi.", "input": "", "output": ""})  # empty answer
+    lines = [json.dumps(r) for r in rows] + ['{"instruction": "broken", "output": ']
+    path.write_text("\n".join(lines) + "\n")
+    return len(lines)
+
+
+def test_train_cleans_trains_reports_and_a_later_run_knows_the_decontamination(tmp_path):
+    base = build_tiny_base(tmp_path / "base")
+    demo = load_suites(["demo"])
+    leaked = next(c for c in demo if len(c.turns) == 1 and len(c.prompt.split()) >= 5).prompt
+    data = tmp_path / "train.jsonl"
+    n_lines = _alpaca(data, leaked)
+    cfg = tmp_path / "train.toml"
+    cfg.write_text("[sft]\nepochs = 1\nbatch_size = 4\nlogging_steps = 1\nlearning_rate = 1e-3\n")
+    out = tmp_path / "sft"
+    args = ["--no-color", "train", "--base", str(base), "--data", str(data), "--out", str(out), "--config", str(cfg),
+            "--against", "demo"]
+    res = runner.invoke(app, args, env={"COLUMNS": "160"})
+    assert res.exit_code == 0, res.output
+    assert "training configuration" in res.output and "learning_rate" in res.output
+    assert "decontaminated against demo" in res.output
+
+    report = json.loads((out / "training_report.json").read_text())
+    counts = report["data"]["counts"]
+    assert report["data"]["cleaned"] is True
+    assert counts == {"read": n_lines, "kept": 16, "rejected": 1, "dropped": 3}
+    assert {k: v["count"] for k, v in report["data"]["dropped"].items() if v["count"]} == {
+        "empty_answer": 1, "exact_duplicate": 1, "contaminated": 1}
+    assert report["training"]["steps"] == 4 and report["training"]["tokens_per_second"] > 0
+    assert len((out / "data" / "train.jsonl").read_text().splitlines()) == 16
+    assert (out / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    tok_cfg = json.loads((out / "tokenizer_config.json").read_text())
+    assert "<|im_start|>" in (tok_cfg.get("chat_template") or (out / "chat_template.jinja").read_text())
+
+    # a later run of this model states what its training data was checked against
+    res = runner.invoke(app, ["--no-color", "run", str(out), "--backend", "hf", "--suite", "demo", "--limit", "2",
+                              "--max-tokens", "4", "--json", str(tmp_path / "r.json")], env={"COLUMNS": "160"})
+    assert res.exit_code == 0, res.output
+    training = json.loads((tmp_path / "r.json").read_text())["model"]["training"]
+    assert training["suites"] == [{"suite": "demo", "decontaminated": True, "against": "demo"}]
+    assert "decontaminated against suite 'demo'" in res.output
+
+    # the model is not overwritten by accident
+    res = runner.invoke(app, args)
+    assert res.exit_code == 2 and "--force" in res.output
+
+
+def test_train_refuses_when_nothing_usable_remains(tmp_path):
+    base = build_tiny_base(tmp_path / "base")
+    data = tmp_path / "bad.jsonl"
+    data.write_text(json.dumps({"instruction": "Say hi.", "input": "", "output": "   "}) + "\n")
+    res = runner.invoke(app, ["--no-color", "train", "--base", str(base), "--data", str(data), "--out", str(tmp_path / "o"),
+                              "--against", "demo"])
+    assert res.exit_code == 2 and "nothing to train on" in res.output
+    assert not (tmp_path / "o" / "config.json").exists()
+    res = runner.invoke(app, ["--no-color", "train", "--base", str(base), "--data", str(tmp_path / "missing.jsonl"),
+                              "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2 and "missing.jsonl" in res.output
+    cfg = tmp_path / "t.toml"
+    cfg.write_text("[sft]\nepoch = 1\n")
+    res = runner.invoke(app, ["--no-color", "train", "--base", str(base), "--data", str(data), "--out", str(tmp_path / "o"),
+                              "--config", str(cfg)])
+    assert res.exit_code == 2 and "epoch" in res.output and "t.toml" in res.output
+
+
+def test_train_no_clean_is_recorded_and_reported_as_unchecked(tmp_path):
+    from harness.provenance import provenance_lines, training_provenance
+    from harness.records import ModelSpec
+
+    base = build_tiny_base(tmp_path / "base")
+    data = tmp_path / "train.jsonl"
+    _alpaca(data, "Some prompt that no suite has in it at all.")
+    cfg = tmp_path / "train.toml"
+    cfg.write_text("[sft]\nmax_steps = 2\nbatch_size = 4\n")
+    out = tmp_path / "sft"
+    res = runner.invoke(app, ["--no-color", "train", "--base", str(base), "--data", str(data), "--out", str(out),
+                              "--config", str(cfg), "--no-clean"])
+    assert res.exit_code == 0, res.output
+    report = json.loads((out / "training_report.json").read_text())
+    assert report["data"]["cleaned"] is False and report["training"]["steps"] == 2
+    prov = training_provenance(ModelSpec("sft", str(out), "local"), load_suites(["demo"]))
+    ok, sentence = provenance_lines(prov)[0]
+    assert ok is False and "not cleaned" in sentence
