@@ -53,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         rows = read_rows(args.data)
         data_stats = json.loads(args.data_stats.read_text(encoding="utf-8")) if args.data_stats else None
     except (OSError, ValueError) as e:
-        console.print(f"[red]error:[/red] {e}", markup=True, highlight=False)
+        from rich.text import Text
+
+        console.print(Text.assemble(("error: ", "red"), str(e)))  # inert: paths and values may hold brackets
         return 2
     # PartialState before training reads the torchrun/accelerate environment (rank, world size, backend).
     state = PartialState(cpu=not _cuda())
