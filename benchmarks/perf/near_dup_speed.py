@@ -111,6 +111,9 @@ def main() -> None:
     steps = ", ".join(f"{s['step']} {s['seconds']:.1f}s" for s in result.steps)
     print(f"whole clean(): {dt:.1f} s, {len(examples) / dt:,.0f} rows/s; kept {len(result.kept):,}, dropped {dict(result.dropped())}")
     print(f"  steps: {steps}")
+    # Rows of a conflict (same question, answers that disagree) are reported and kept, not near-deduped.
+    in_conflict = sum(len(c.sources) for c in result.conflicts)
+    print(f"  conflicts: {len(result.conflicts):,} questions ({in_conflict:,} rows) reported and kept")
 
 
 if __name__ == "__main__":
