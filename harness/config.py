@@ -24,6 +24,14 @@ from typing import Any
 
 from harness.errors import HarnessError
 
+
+def available_cores() -> int:
+    """CPU cores this process may run on (the affinity mask, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
 PROMPT_FORMATS = ("auto", "chat", "raw")
 
 

@@ -8,7 +8,6 @@ normal transformers checkpoint (float32 safetensors + tokenizer + generation_con
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -18,6 +17,8 @@ from typing import Any
 import torch
 from rich.progress import Progress
 from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerBase
+
+from harness.config import available_cores
 
 
 @dataclass
@@ -41,13 +42,6 @@ class PretrainOptions:
 
 
 HEAD_DIM = 64
-
-
-def cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def build_model(opts: PretrainOptions, tokenizer: PreTrainedTokenizerBase) -> LlamaForCausalLM:
@@ -125,7 +119,7 @@ def pretrain(
 ) -> dict[str, Any]:
     """Train a fresh model on `docs` and save it (with `tokenizer`) to `out_dir`. Returns training stats."""
     opts = opts or PretrainOptions()
-    torch.set_num_threads(opts.threads or cpu_count())
+    torch.set_num_threads(opts.threads or available_cores())
     torch.manual_seed(opts.seed)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     bf16 = _use_bf16(opts, device)

@@ -38,8 +38,8 @@ from transformers import (
 from transformers.trainer_utils import get_last_checkpoint
 from trl import SFTConfig, SFTTrainer
 
+from harness.config import available_cores
 from trainers.chat_template import DEFAULT_CHAT_TEMPLATE, IM_END, add_chat_template, set_eos
-from trainers.pretrain import cpu_count
 from trainers.progress import RichStepCallback
 
 if TYPE_CHECKING:
@@ -277,7 +277,7 @@ def _threads(opts: SFTOptions) -> int:
     if opts.threads:
         return opts.threads
     local_ranks = int(os.environ.get("LOCAL_WORLD_SIZE", "1"))  # set by torchrun / accelerate launch
-    return max(1, cpu_count() // local_ranks)
+    return max(1, available_cores() // local_ranks)
 
 
 def _dataset_tokens(ds: Dataset | None) -> dict[str, int]:
@@ -293,7 +293,7 @@ def _dataset_tokens(ds: Dataset | None) -> dict[str, int]:
 def _device() -> dict[str, Any]:
     if torch.cuda.is_available():
         return {"type": "cuda", "name": torch.cuda.get_device_name(0), "count": torch.cuda.device_count()}
-    return {"type": "cpu", "name": platform.processor() or platform.machine(), "cores": cpu_count()}
+    return {"type": "cpu", "name": platform.processor() or platform.machine(), "cores": available_cores()}
 
 
 def train_sft(

@@ -19,12 +19,11 @@ import contextlib
 import gc
 import marshal
 import multiprocessing as mp
-import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from harness.config import ScoringConfig
+from harness.config import ScoringConfig, available_cores
 from harness.records import Case, Check, Generation
 from harness.scorers import score_case
 from harness.scorers.text import scoring_config, set_scoring_config
@@ -38,13 +37,6 @@ CHUNK = 250
 
 # The run being scored, inherited by forked workers (they get chunk bounds, not cases).
 _PAIRS: Sequence[tuple[Case, Generation]] = ()
-
-
-def available_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def worker_count(n_cases: int, workers: int) -> int:

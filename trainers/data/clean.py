@@ -241,16 +241,7 @@ def clean(
         # Rows of a reported conflict are the user's to resolve: near-dedup would silently keep one
         # answer ("The capital of China is Helsinki." differs from the right one by a word).
         alive = [i for i in alive if i not in in_conflict]
-        found = near_duplicates(
-            [full_text(examples[i]) for i in alive],
-            [examples[i].lang for i in alive],
-            threshold=opts.near_threshold,
-            num_perm=opts.num_perm,
-            n=opts.shingle_words,
-            n_zh=opts.shingle_chars_zh,
-            seed=opts.minhash_seed,
-            false_negative_weight=opts.lsh_false_negative_weight,
-        )
+        found = find_near_duplicates([examples[i] for i in alive], opts)
         for nd in found:
             i, k = alive[nd.index], alive[nd.kept]
             p.drop(out, i, "near_duplicate", f"MinHash Jaccard ~{nd.jaccard:.2f} with {examples[k].source}", k)
@@ -366,6 +357,20 @@ def _disagree(answers: Sequence[str], opts: CleanOptions) -> bool:
                 continue
             return True
     return False
+
+
+def find_near_duplicates(examples: Sequence[Example], opts: CleanOptions) -> list:
+    """Near duplicates among `examples` (whole conversations) under the options' MinHash settings."""
+    return near_duplicates(
+        [full_text(e) for e in examples],
+        [e.lang for e in examples],
+        threshold=opts.near_threshold,
+        num_perm=opts.num_perm,
+        n=opts.shingle_words,
+        n_zh=opts.shingle_chars_zh,
+        seed=opts.minhash_seed,
+        false_negative_weight=opts.lsh_false_negative_weight,
+    )
 
 
 def check_accounting(result: CleanResult, examples: Sequence[Example]) -> None:

@@ -12,10 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from trainers.data.clean import NO_CATEGORY, CleanOptions, conversation_key, full_text
+from trainers.data.clean import NO_CATEGORY, CleanOptions, conversation_key, find_near_duplicates
 from trainers.data.formats import ASSISTANT
 from trainers.data.load import Loaded
-from trainers.data.near_dup import near_duplicates
 
 PERCENTILES = (5, 50, 95, 100)
 
@@ -32,16 +31,7 @@ def data_stats(loaded: Loaded, options: CleanOptions | None = None) -> dict[str,
     ex = loaded.examples
     keys = Counter(conversation_key(e) for e in ex)
     exact = sum(c - 1 for c in keys.values())
-    near = near_duplicates(
-        [full_text(e) for e in ex],
-        [e.lang for e in ex],
-        threshold=opts.near_threshold,
-        num_perm=opts.num_perm,
-        n=opts.shingle_words,
-        n_zh=opts.shingle_chars_zh,
-        seed=opts.minhash_seed,
-        false_negative_weight=opts.lsh_false_negative_weight,
-    )
+    near = find_near_duplicates(ex, opts)
     return {
         "rows": loaded.rows,
         "examples": len(ex),
