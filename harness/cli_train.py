@@ -48,6 +48,17 @@ def _check_out(out: Path, force: bool, resume: bool) -> None:
         raise HarnessError(f"{out} already holds a model; pass --force to overwrite it (or set resume = true in [sft])")
 
 
+def _check_base(base: str, path: str) -> None:
+    """Fail before cleaning and training when the base model cannot be read (a typo, no network)."""
+    from transformers import AutoConfig
+
+    try:
+        AutoConfig.from_pretrained(path)
+    except (OSError, ValueError) as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise HarnessError(f"--base {base}: cannot load a model from {path}: {first}") from None
+
+
 def train(
     base: Annotated[str, typer.Option("--base", help="The model to fine-tune: base (the demo's), harness.toml name, dir, hub id.")],
     data: DataOpt,
@@ -85,6 +96,7 @@ def train(
         spec = resolve_model(base, cfg)
         if spec.source == "replay":
             raise HarnessError(f"--base {base}: a replay file has no weights to train")
+        _check_base(base, spec.path)
         con.print(Text.assemble(("base ", "bold"), spec.path, (f"  ({spec.source})", "dim")))
         loaded = load_examples(data)
         if no_clean:

@@ -76,6 +76,10 @@ def test_train_refuses_when_nothing_usable_remains(tmp_path):
     res = runner.invoke(app, ["--no-color", "train", "--base", str(base), "--data", str(tmp_path / "missing.jsonl"),
                               "--out", str(tmp_path / "o")])
     assert res.exit_code == 2 and "missing.jsonl" in res.output
+    (tmp_path / "not-a-model").mkdir()
+    res = runner.invoke(app, ["--no-color", "train", "--base", str(tmp_path / "not-a-model"), "--data", str(data),
+                              "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2 and "not-a-model" in res.output
     cfg = tmp_path / "t.toml"
     cfg.write_text("[sft]\nepoch = 1\n")
     res = runner.invoke(app, ["--no-color", "train", "--base", str(base), "--data", str(data), "--out", str(tmp_path / "o"),
