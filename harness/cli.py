@@ -78,8 +78,11 @@ def main(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
     no_color: Annotated[bool, typer.Option("--no-color", help="Plain output without colours.")] = False,
 ) -> None:
+    from harness.runners.vllm_engine import quiet_vllm
+
     STATE["debug"] = debug
     STATE["no_color"] = no_color
+    quiet_vllm()  # before anything imports vllm (TRL does, in `harness train`)
 
 
 def fail(err: Exception) -> None:

@@ -1,4 +1,5 @@
 import json
+import os
 
 import pytest
 
@@ -116,3 +117,29 @@ def test_vllm_backend_matches_expectations(tiny_chat):
     # Greedy decoding: vLLM and transformers agree on the tiny model.
     hf = run_model(spec(tiny_chat), CASES, RunConfig(backend="hf", max_tokens=12))
     assert [g.texts for g in r.generations.values()] == [g.texts for g in hf.generations.values()]
+
+
+def test_engine_stderr_goes_to_a_log_and_its_tail_shows_on_failure(capfd, isolated_home, monkeypatch):
+    import subprocess
+    import sys
+
+    from harness.runners.vllm_engine import engine_stderr_to_log
+
+    monkeypatch.delenv("VLLM_LOGGING_LEVEL", raising=False)
+    with engine_stderr_to_log():
+        os.write(2, b"Triton is installed, but doesn't include CPU backend.\n")
+        subprocess.run([sys.executable, "-c", "import sys; sys.stderr.write('engine process notice\\n')"], check=True)
+    assert "Triton" not in capfd.readouterr().err
+    (log,) = (isolated_home / "logs").glob("vllm-*.log")
+    assert "Triton is installed" in log.read_text() and "engine process notice" in log.read_text()
+
+    with pytest.raises(RuntimeError, match="no engine"), engine_stderr_to_log():
+        os.write(2, b"Unsupported CPU attention configuration\n")
+        raise RuntimeError("no engine")
+    err = capfd.readouterr().err
+    assert "Unsupported CPU attention configuration" in err and "vLLM start-up log" in err
+
+    monkeypatch.setenv("VLLM_LOGGING_LEVEL", "INFO")  # the user asked to see everything
+    with engine_stderr_to_log():
+        os.write(2, b"visible\n")
+    assert "visible" in capfd.readouterr().err

@@ -9,12 +9,64 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import sys
 import time
+from collections.abc import Iterator
 
-from harness.config import RunConfig
+from harness.config import RunConfig, harness_home
 from harness.models import load_tokenizer, model_load_error
 from harness.prompting import Message, render_ids, resolve_prompt_format, stop_token_ids
 from harness.records import FINISH_LENGTH, FINISH_STOP, ModelSpec, TurnOutput
+
+
+def quiet_vllm() -> None:
+    """vLLM's CPU start-up prints dozens of advisory warnings; the report is what matters. Set
+    VLLM_LOGGING_LEVEL=WARNING to see them. Must run before vllm is first imported (TRL imports it
+    when it is installed), which is why the CLI calls it at start."""
+    os.environ.setdefault("VLLM_LOGGING_LEVEL", "ERROR")
+    os.environ.setdefault("PYTHONWARNINGS", "ignore::FutureWarning")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+@contextlib.contextmanager
+def engine_stderr_to_log() -> Iterator[None]:
+    """Send what vLLM writes to stderr while it starts (its own and its engine process's: Triton and
+    NUMA notices, loading bars, which its logging level does not reach) to a log file in
+    $HARNESS_HOME/logs; if starting fails, the log's tail is printed before the error. Left alone when
+    the user set VLLM_LOGGING_LEVEL: then they asked to see it."""
+    if os.environ.get("VLLM_LOGGING_LEVEL", "ERROR") != "ERROR" or not _has_fd(2):
+        yield
+        return
+    logs = harness_home() / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    path = logs / f"vllm-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with path.open("ab") as log:
+            os.dup2(log.fileno(), 2)
+            try:
+                yield
+            except BaseException:
+                sys.stderr.flush()
+                os.dup2(saved, 2)
+                tail = path.read_text(encoding="utf-8", errors="replace").splitlines()[-20:]
+                if tail:
+                    print(f"vLLM start-up log ({path}), last lines:", *tail, sep="\n", file=sys.stderr)
+                raise
+            finally:
+                sys.stderr.flush()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _has_fd(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+        return True
+    except OSError:
+        return False
 
 
 def _on_cpu() -> bool:
@@ -33,13 +85,8 @@ class VLLMEngine:
         if _on_cpu():
             # The CPU build sizes its KV cache from this variable (GiB); its default is large.
             os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", str(max(1, int(run.vllm_kv_cache_gib))))
-        # vLLM's CPU start-up prints dozens of advisory warnings; the report is what matters.
-        # Set VLLM_LOGGING_LEVEL=WARNING (or run with --debug) to see them.
-        os.environ.setdefault("VLLM_LOGGING_LEVEL", "ERROR")
-        os.environ.setdefault("PYTHONWARNINGS", "ignore::FutureWarning")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        quiet_vllm()
         from transformers import GenerationConfig
-        from vllm import LLM
 
         self.run = run
         self.tokenizer = load_tokenizer(spec)
@@ -51,7 +98,10 @@ class VLLMEngine:
             gen_cfg = None
         self.stop_ids = stop_token_ids(self.tokenizer, gen_cfg)
         try:
-            self.llm = LLM(model=spec.path, seed=run.seed, dtype="auto", enforce_eager=_on_cpu())
+            with engine_stderr_to_log():
+                from vllm import LLM
+
+                self.llm = LLM(model=spec.path, seed=run.seed, dtype="auto", enforce_eager=_on_cpu())
         except (OSError, ValueError) as e:
             raise model_load_error(spec, e) from None
         self.max_len = self.llm.llm_engine.model_config.max_model_len
