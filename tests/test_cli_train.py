@@ -49,6 +49,10 @@ def test_train_cleans_trains_reports_and_a_later_run_knows_the_decontamination(t
     assert report["training"]["steps"] == 4 and report["training"]["tokens_per_second"] > 0
     assert len((out / "data" / "train.jsonl").read_text().splitlines()) == 16
     assert (out / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    md = (out / "training_report.md").read_text()
+    assert f"Cleaning: {n_lines} rows read, **16 kept**, 3 dropped, 1 rejected" in md
+    assert "| contaminated | 1 |" in md and "| exact_duplicate | 1 |" in md
+    assert "| `demo` | 50 | 1 |" in md and "- rejected `" in md
     tok_cfg = json.loads((out / "tokenizer_config.json").read_text())
     assert "<|im_start|>" in (tok_cfg.get("chat_template") or (out / "chat_template.jinja").read_text())
 
@@ -102,6 +106,7 @@ def test_train_no_clean_is_recorded_and_reported_as_unchecked(tmp_path):
     assert res.exit_code == 0, res.output
     report = json.loads((out / "training_report.json").read_text())
     assert report["data"]["cleaned"] is False and report["training"]["steps"] == 2
+    assert "**Not cleaned**" in (out / "training_report.md").read_text()
     prov = training_provenance(ModelSpec("sft", str(out), "local"), load_suites(["demo"]))
     ok, sentence = provenance_lines(prov)[0]
     assert ok is False and "not cleaned" in sentence

@@ -167,6 +167,44 @@ def _data_lines(data: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _clean_lines(data: dict[str, Any]) -> list[str]:
+    """The cleaning report (harness data clean) as a reader wants it: counts, drops by reason with one
+    example each, conflicts, decontamination per suite, the distribution before and after."""
+    c = data.get("counts", {})
+    out = [f"Cleaning: {_num(c.get('read'))} rows read, **{_num(c.get('kept'))} kept**, {_num(c.get('dropped'))} dropped, "
+           f"{_num(c.get('rejected'))} rejected as malformed (full list in `data/clean_report.json`).", "",
+           "| dropped because | rows | example |", "|---|---|---|"]
+    for reason, v in (data.get("dropped") or {}).items():
+        if v.get("count"):
+            ex = (v.get("examples") or [{}])[0]
+            out.append(f"| {reason} | {_num(v['count'])} | {code(ex.get('source', ''))} {code(ex.get('detail', ''), 80)} |")
+    rejected = [r for r in data.get("rejected") or [] if isinstance(r, dict)]
+    if rejected:
+        out.append("")
+    for r in rejected[:5]:
+        what = (f"field '{r['field']}': " if r.get("field") else "") + str(r.get("reason", ""))
+        out.append(f"- rejected {code(r.get('source', ''), table=False)}: {code(what, 100, table=False)}")
+    if len(rejected) > 5:
+        out.append(f"- … and {len(rejected) - 5} more")
+    conflicts = data.get("conflicts") or []
+    if conflicts:
+        out += ["", f"{len(conflicts)} question(s) with conflicting answers (kept for you to resolve), e.g. "
+                f"{code(conflicts[0].get('prompt', ''), 100, table=False)}"]
+    out += ["", "| decontaminated against | cases | rows dropped | template n-grams ignored |", "|---|---|---|---|"]
+    for d in data.get("decontamination") or []:
+        out.append(f"| {code(d.get('ref'))} | {_num(d.get('cases'))} | {_num(d.get('rows_dropped'))} | "
+                   f"{_num(d.get('template_ngrams_ignored'))} |")
+    if not data.get("decontamination"):
+        out.append("| (no suite) | | | |")
+    dist = data.get("distribution") or {}
+    before, after = dist.get("before") or {}, dist.get("after") or {}
+    out += ["", "| distribution | before | after |", "|---|---|---|"]
+    for axis in ("lang", "category"):
+        for key in sorted(set(before.get(axis, {})) | set(after.get(axis, {}))):
+            out.append(f"| {axis} {code(key)} | {_num(before.get(axis, {}).get(key, 0))} | {_num(after.get(axis, {}).get(key, 0))} |")
+    return out
+
+
 def render_markdown(report: dict[str, Any], config: TrainConfig) -> str:
     t = report["training"]
     lines = [
@@ -204,8 +242,15 @@ def render_markdown(report: dict[str, Any], config: TrainConfig) -> str:
                          f"{_num(d['labelled_tokens'])} labelled (assistant) tokens per epoch")
     if t.get("rows_dropped_without_labels"):
         lines.append(f"- {_num(t['rows_dropped_without_labels'])} rows dropped: no assistant token left after truncation")
-    if report["data"]:
-        lines += ["", "Data preparation (as reported by the data step):", "", *_data_lines(report["data"])]
+    data = report["data"]
+    if data and data.get("schema") == "harness.data-clean/v1":
+        lines += ["", *_clean_lines(data)]
+    elif data and data.get("cleaned") is False:
+        lines += ["", f"**Not cleaned** (`--no-clean`): {_num(data.get('examples'))} rows trained as loaded, "
+                  f"{_num(data.get('rejected'))} malformed rows left out. No duplicate, quality or "
+                  "contamination checks ran: no evaluation suite can be called clean for this model."]
+    elif data:
+        lines += ["", "Data preparation (as reported by the data step):", "", *_data_lines(data)]
     lines += ["", "## Hyperparameters", "", f"Config file: {code(config.source or 'none (defaults)')}", "",
               "| section | key | value | |", "|---|---|---|---|"]
     for row in config_rows(config):
