@@ -126,8 +126,12 @@ def train(
     from trainers.sft import run_training
 
     con.print(config_table(train_cfg, title=f"training configuration ({train_cfg.source or 'defaults'})"))
-    with make_progress(con) as progress:
-        stats = run_training(spec.path, [{"messages": r["messages"]} for r in rows], out, train_cfg, report, progress)
+    try:
+        with make_progress(con) as progress:
+            stats = run_training(spec.path, [{"messages": r["messages"]} for r in rows], out, train_cfg, report, progress)
+    except (ValueError, OSError) as e:  # options SFTConfig rejects ([trl] values), unreadable weights, a full disk
+        fail(HarnessError(f"training failed ({train_cfg.source or 'default options'}): {e}"))
+        return
     def num(key: str, fmt: str) -> str:
         v = stats.get(key)
         return "–" if v is None else format(v, fmt)

@@ -110,3 +110,14 @@ def test_train_no_clean_is_recorded_and_reported_as_unchecked(tmp_path):
     prov = training_provenance(ModelSpec("sft", str(out), "local"), load_suites(["demo"]))
     ok, sentence = provenance_lines(prov)[0]
     assert ok is False and "not cleaned" in sentence
+
+
+def test_a_trl_value_trl_rejects_is_a_clear_error_naming_the_config(tmp_path):
+    base = build_tiny_base(tmp_path / "base")
+    data = tmp_path / "train.jsonl"
+    _alpaca(data, "Some prompt that no suite has in it at all.")
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text('[trl]\noptim = "no_such_optimizer"\n')
+    res = runner.invoke(app, ["--no-color", "train", "--base", str(base), "--data", str(data), "--out", str(tmp_path / "o"),
+                              "--config", str(cfg), "--no-clean"])
+    assert res.exit_code == 2 and "bad.toml" in res.output and "no_such_optimizer" in res.output
