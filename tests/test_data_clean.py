@@ -366,3 +366,20 @@ def test_the_example_alpaca_file_is_cleaned_with_every_fault_accounted_for(tmp_p
     contaminated = {d.example_source for d in r.drops if d.reason == "contaminated"}
     assert {e.source for e in leaked} <= contaminated
     assert len(r.kept) + sum(dropped.values()) + len(r.rejected) == len(path.read_text(encoding="utf-8").splitlines())
+
+
+def test_any_text_is_cleaned_without_crashing_and_every_row_is_accounted_for():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(st.tuples(text, text, st.sampled_from(["en", "zh"])), min_size=1, max_size=12))
+    def check(pairs):
+        rows = [ex(q or "?", a, n, lang) for n, (q, a, lang) in enumerate(pairs, 1)]
+        r = clean(rows, [], CleanOptions(), suites=[("s", [Case("s1", "c", "en", ["What is the capital of France?"])])])
+        assert len(r.kept) + len(r.drops) == len(rows)
+        check_accounting(r, rows)
+
+    check()

@@ -173,3 +173,34 @@ def test_repo_fixture_files_load():
     assert {s.format for s in loaded.sources} == {"alpaca", "dolly", "sharegpt", "messages"}
     assert loaded.rows == sum(s.rows for s in loaded.sources)
     assert all(e.messages[-1]["role"] == "assistant" for e in loaded.examples)
+
+
+def test_any_file_content_loads_or_fails_with_a_clear_error(tmp_path):
+    import json as _json
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from harness.errors import HarnessError
+    from trainers.data import load_examples
+
+    scalar = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20))
+    value = st.recursive(scalar, lambda v: st.one_of(st.lists(v, max_size=3), st.dictionaries(st.text(max_size=8), v, max_size=3)), max_leaves=8)
+    keys = st.sampled_from(["instruction", "input", "output", "messages", "conversations", "prompt", "completion",
+                            "role", "content", "from", "value", "response", "context", "x"])
+    record = st.dictionaries(keys, value, max_size=4)
+    line = st.one_of(record.map(_json.dumps), st.text(max_size=40).filter(lambda s: "\n" not in s and "\r" not in s))
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(line, min_size=1, max_size=8))
+    def check(lines):
+        path = tmp_path / "fuzz.jsonl"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        try:
+            loaded = load_examples([str(path)])
+        except HarnessError as e:
+            assert "fuzz.jsonl" in str(e)
+            return
+        assert len(loaded.examples) + len(loaded.rejected) == len([x for x in lines if x.strip()])
+
+    check()

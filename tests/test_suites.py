@@ -213,3 +213,18 @@ def test_cli_suites_show_filters():
     assert res.output.count("multiturn · zh") == 2 and "coherence:recall" in res.output
     res = CliRunner().invoke(app, ["suites", "show", "nope:x"])
     assert res.exit_code == 2 and "known formats" in res.output
+
+
+def test_jsonl_strings_may_hold_unicode_line_separators(tmp_path):
+    """U+2028, U+2029 and U+0085 are legal unescaped inside JSON strings: they do not end a JSONL line."""
+    import json as _json
+
+    from harness.suites import load_suite
+
+    text = "Line one\u2028line two\u2029three\x85four"
+    p = tmp_path / "s.jsonl"
+    p.write_text(_json.dumps({"id": "a", "category": "factual", "lang": "en", "turns": [text]}, ensure_ascii=False)
+                 + "\r\n" + _json.dumps({"id": "b", "category": "factual", "lang": "en", "turns": ["Hi?"]}) + "\n",
+                 encoding="utf-8")
+    cases = load_suite(f"jsonl:{p}", strict=True)
+    assert [c.id for c in cases] == ["a", "b"] and cases[0].turns == [text]

@@ -173,6 +173,12 @@ def _json_array(path: Path, text: str) -> Iterator[tuple[int, Any]]:
         i, expect_value = end, False
 
 
+def jsonl_lines(text: str) -> list[str]:
+    """JSONL lines: split on "\n" only (a trailing "\r" dropped). `str.splitlines` would also split on
+    U+2028, U+0085 and friends, which JSON allows unescaped inside strings."""
+    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+
+
 def iter_records(path: Path, log: LoadLog | None = None, strict: bool = False) -> Iterator[tuple[int, Any]]:
     """(line number, parsed object) for a JSONL file, a JSON array file or a YAML list.
 
@@ -194,7 +200,7 @@ def iter_records(path: Path, log: LoadLog | None = None, strict: bool = False) -
     if text.lstrip().startswith("["):
         yield from _json_array(path, text)
         return
-    for lineno, line in enumerate(text.splitlines(), 1):
+    for lineno, line in enumerate(jsonl_lines(text), 1):
         if not line.strip() or line.lstrip().startswith("//"):
             continue
         try:
@@ -237,7 +243,7 @@ def first_record(path: Path) -> Any:
         for _, obj in _json_array(path, text):
             return obj
         return None
-    for lineno, line in enumerate(text.splitlines(), 1):
+    for lineno, line in enumerate(jsonl_lines(text), 1):
         if line.strip() and not line.lstrip().startswith("//"):
             try:
                 return json.loads(line)
