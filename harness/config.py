@@ -50,6 +50,10 @@ class RunConfig:
     batch_size: int = field(default=32, metadata={"help": "prompts per batch for the hf backend"})
     history: str = field(default="own", metadata={"help": "multi-turn history: own (the model's answers) | golden (the case's references)"})
     use_cache: bool = field(default=True, metadata={"help": "reuse cached generations for identical requests"})
+    dtype: str = field(
+        default="auto",
+        metadata={"help": "weights' precision: auto (the checkpoint's own on CPU, vLLM's choice on a GPU) | float32 | bfloat16 | float16"},
+    )
     vllm_kv_cache_gib: float = field(default=1.0, metadata={"help": "VLLM_CPU_KVCACHE_SPACE on CPU when unset"})
     replay_strict: bool = field(default=False, metadata={"help": "replay: unmatched, missing or duplicate outputs are errors"})
 

@@ -143,3 +143,29 @@ def test_engine_stderr_goes_to_a_log_and_its_tail_shows_on_failure(capfd, isolat
     with engine_stderr_to_log():
         os.write(2, b"visible\n")
     assert "visible" in capfd.readouterr().err
+
+
+def test_generation_dtype_keeps_a_float32_checkpoint_in_float32_on_cpu(tmp_path):
+    import json as _json
+    from dataclasses import replace
+
+    from harness.errors import HarnessError
+    from harness.records import ModelSpec
+    from harness.runners.dtype import generation_dtype
+
+    def model(declared):
+        d = tmp_path / str(declared)
+        d.mkdir(exist_ok=True)
+        (d / "config.json").write_text(_json.dumps({"dtype": declared} if declared else {}))
+        return ModelSpec(name="m", path=str(d), source="local")
+
+    run = RunConfig()
+    assert generation_dtype(model("float32"), run, "vllm") == "float32"  # vLLM's CPU "auto" would be bfloat16
+    assert generation_dtype(model("bfloat16"), run, "vllm") == "bfloat16"
+    assert generation_dtype(model("float16"), run, "vllm") == "bfloat16"
+    assert generation_dtype(model(None), run, "hf") == "float32"
+    assert generation_dtype(model("bfloat16"), run, "hf") == "bfloat16"
+    forced = replace(run, dtype="float16")
+    assert generation_dtype(model("float32"), forced, "vllm") == "float16"
+    with pytest.raises(HarnessError, match="dtype"):
+        generation_dtype(model("float32"), replace(run, dtype="fp8"), "hf")

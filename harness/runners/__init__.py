@@ -20,6 +20,7 @@ from harness.errors import HarnessError
 from harness.prompting import Message
 from harness.records import Case, Generation, ModelSpec, TurnOutput
 from harness.runners.cache import GenerationCache, model_fingerprint, request_key
+from harness.runners.dtype import generation_dtype
 
 BACKENDS = ("vllm", "hf", "replay")
 # Prompts per engine call: large enough for vLLM's continuous batching, small enough that a
@@ -126,6 +127,7 @@ def run_model(
         "temperature": run.temperature,
         "top_p": run.top_p,
         "seed": run.seed,
+        "dtype": generation_dtype(spec, run, backend),
     }
     if golden:
         # Own-history keys stay as they were (existing caches remain valid); golden ones differ by the

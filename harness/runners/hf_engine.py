@@ -8,6 +8,7 @@ from harness.config import RunConfig
 from harness.models import load_tokenizer, model_load_error
 from harness.prompting import Message, render_ids, resolve_prompt_format, stop_token_ids
 from harness.records import FINISH_LENGTH, FINISH_STOP, ModelSpec, TurnOutput
+from harness.runners.dtype import generation_dtype
 
 
 class HFEngine:
@@ -20,7 +21,7 @@ class HFEngine:
         self.run = run
         self.tokenizer = load_tokenizer(spec)
         try:
-            self.model = AutoModelForCausalLM.from_pretrained(spec.path, dtype="auto")
+            self.model = AutoModelForCausalLM.from_pretrained(spec.path, dtype=generation_dtype(spec, run, self.backend))
         except (OSError, ValueError) as e:
             raise model_load_error(spec, e) from None
         self.device = "cuda" if torch.cuda.is_available() else "cpu"

@@ -17,6 +17,7 @@ from harness.config import RunConfig, harness_home
 from harness.models import load_tokenizer, model_load_error
 from harness.prompting import Message, render_ids, resolve_prompt_format, stop_token_ids
 from harness.records import FINISH_LENGTH, FINISH_STOP, ModelSpec, TurnOutput
+from harness.runners.dtype import generation_dtype
 
 
 def quiet_vllm() -> None:
@@ -101,7 +102,8 @@ class VLLMEngine:
             with engine_stderr_to_log():
                 from vllm import LLM
 
-                self.llm = LLM(model=spec.path, seed=run.seed, dtype="auto", enforce_eager=_on_cpu())
+                dtype = generation_dtype(spec, run, self.backend)
+                self.llm = LLM(model=spec.path, seed=run.seed, dtype=dtype, enforce_eager=_on_cpu())
         except (OSError, ValueError) as e:
             raise model_load_error(spec, e) from None
         self.max_len = self.llm.llm_engine.model_config.max_model_len
