@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from harness import __version__
+from harness.per_turn import per_turn_rows, per_turn_values
 from harness.provenance import training_provenance
 from harness.records import Case, Check, Generation
 from harness.runners import ModelRun
@@ -519,6 +520,7 @@ def build_results(
         "notes": notes,
         "models": {"base": model_record(base_run, both), "sft": model_record(sft_run, both)},
         "metrics": metrics,
+        "per_turn": per_turn_rows(docs, alpha=alpha),
         "cases": docs,
     }
 
@@ -530,7 +532,11 @@ def recompute_stats(results: dict[str, Any], alpha: float | None = None) -> dict
     a = alpha if alpha is not None else (results.get("stats") or {}).get("alpha", ALPHA)
     t0 = time.perf_counter()
     metrics = rows_from_cases(results.get("cases") or [], alpha=a)
-    return {**results, "metrics": metrics, "stats": {**stats_settings(a), "seconds": round(time.perf_counter() - t0, 3)}}
+    per_turn = per_turn_rows(results.get("cases") or [], alpha=a)
+    return {
+        **results, "metrics": metrics, "per_turn": per_turn,
+        "stats": {**stats_settings(a), "seconds": round(time.perf_counter() - t0, 3)},
+    }
 
 
 def needs_stats(results: dict[str, Any]) -> bool:
@@ -557,6 +563,7 @@ def build_run_results(
         "notes": run.notes,
         "model": model_record(run, done),
         "metrics": run_rows(docs),
+        "per_turn": per_turn_values(docs),
         "cases": docs,
     }
 

@@ -35,7 +35,7 @@ class Case:
     suite: str = ""
     reference: str | None = None
     aliases: list[str] = field(default_factory=list)
-    # Golden assistant answers for earlier turns (used by --history golden in later issues).
+    # Golden assistant answers, one per user turn (--history golden feeds them as the earlier turns).
     references: list[str | None] = field(default_factory=list)
     checks: list[CheckSpec] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
@@ -86,6 +86,9 @@ class Generation:
     case_id: str
     turns: list[TurnOutput]
     max_tokens: int | None = None  # the cap in force, so scorers can tell "ran to the cap"
+    # The assistant message each later turn was conditioned on, where it was not the model's own
+    # answer (`--history golden`: the case's reference answers). None: the model's own answers.
+    history: list[str] | None = None
 
     @property
     def last(self) -> TurnOutput:
@@ -95,10 +98,21 @@ class Generation:
     def texts(self) -> list[str]:
         return [t.text for t in self.turns]
 
+    def context_answer(self, index: int) -> str:
+        """The assistant message the conversation held after user turn `index` (0-based): the golden
+        answer under `--history golden`, else the model's own answer."""
+        if self.history is not None and index < len(self.history):
+            return self.history[index]
+        text = self.turns[index].text if index < len(self.turns) else ""
+        return text if isinstance(text, str) else ""
+
 
 @dataclass(slots=True)
 class Check:
-    """The verdict of one check on one case, always with a human-readable reason."""
+    """The verdict of one check on one answer of a case, always with a human-readable reason.
+
+    `turn` is the 1-based user turn whose answer was judged (None: files written before checks
+    carried it). A case passes a check id when every turn it was judged on passes."""
 
     id: str
     passed: bool
@@ -106,10 +120,11 @@ class Check:
     value: float | None = None
     strict: bool | None = None
     loose: bool | None = None
+    turn: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"id": self.id, "passed": self.passed, "reason": self.reason}
-        for key in ("value", "strict", "loose"):
+        for key in ("value", "strict", "loose", "turn"):
             v = getattr(self, key)
             if v is not None:
                 d[key] = v
@@ -124,6 +139,7 @@ class Check:
             value=d.get("value"),
             strict=d.get("strict"),
             loose=d.get("loose"),
+            turn=d.get("turn"),
         )
 
 

@@ -27,6 +27,7 @@ from reports.terminal import (
     is_continuous,
     is_headline,
     side_names,
+    turn_rows,
     verdict_text,
 )
 
@@ -400,6 +401,34 @@ def breakdown_table(results: dict[str, Any], key: str) -> str:
     return "".join(out)
 
 
+def per_turn_html(results: dict[str, Any]) -> str:
+    rows = turn_rows(results)
+    turns = sorted({r["turn"] for r in rows})
+    if len(turns) < 2:
+        return ""
+    cell = {(r["family"], r["turn"]): r for r in rows}
+    out = ["<table class=per-turn><thead><tr><th class=l>family</th>"]
+    out += [f"<th>turn {esc(k)}</th>" for k in turns]
+    out.append("</tr></thead><tbody>")
+    for fam in dict.fromkeys(r["family"] for r in rows):
+        out.append(f"<tr><td class=l>{esc(fam)}</td>")
+        for k in turns:
+            r = cell.get((fam, k))
+            if r is None:
+                out.append("<td class=muted>·</td>")
+            elif "value" in r:
+                out.append(f"<td>{_pct(r['value'])} <span class=muted>(n={esc(r['n'])})</span></td>")
+            else:
+                mark = {"improved": " ▲", "regressed": " ▼"}.get(r.get("verdict", ""), "")
+                out.append(
+                    f'<td class="v-{esc(r.get("verdict"))}">{_pct(r["base"])} → {_pct(r["sft"])}{mark} '
+                    f"<span class=muted>(n={esc(r['n'])})</span></td>"
+                )
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
 def flips_section(results: dict[str, Any], limit: int = 200) -> str:
     rows = [
         r
@@ -436,16 +465,19 @@ def _cut(text: str) -> str:
 
 
 def _checks_table(side: dict[str, Any], other: dict[str, Any]) -> str:
-    theirs = {c.get("id"): c.get("passed") for c in other.get("checks", [])}
+    theirs = {(c.get("id"), c.get("turn")): c.get("passed") for c in other.get("checks", [])}
+    multi = len(side.get("outputs") or ()) > 1
     out = ["<table class=checks><tbody>"]
     for c in side.get("checks", []):
         ok = bool(c.get("passed"))
-        changed = c.get("id") in theirs and theirs[c.get("id")] != ok
+        key = (c.get("id"), c.get("turn"))
+        changed = key in theirs and theirs[key] != ok
         value = c.get("value")
         extra = f" <span class=muted>(value {esc(value)})</span>" if value is not None else ""
+        turn = f"<span class=muted>turn {esc(c['turn'])} · </span>" if multi and c.get("turn") is not None else ""
         out.append(
             f'<tr class="{"changed" if changed else ""}"><td class="{"ok" if ok else "ko"}">{"✓" if ok else "✗"}</td>'
-            f"<td><code>{esc(c.get('id'))}</code></td><td>{esc(c.get('reason'))}{extra}</td></tr>"
+            f"<td><code>{esc(c.get('id'))}</code></td><td>{turn}{esc(c.get('reason'))}{extra}</td></tr>"
         )
     if not side.get("checks"):
         out.append("<tr><td class=muted>no checks applied</td></tr>")
@@ -570,6 +602,11 @@ def render_html(results: dict[str, Any], gate: dict[str, Any] | None = None) -> 
     bd_cat, bd_lang = breakdown_table(results, "category"), breakdown_table(results, "lang")
     if bd_cat or bd_lang:
         parts.append("<h2>Breakdown</h2>" + bd_cat + bd_lang)
+    turns = per_turn_html(results)
+    if turns:
+        parts.append("<h2>Per turn</h2><p class=muted>Multi-turn cases only; a case passes a family at a turn when "
+                     "every check of that family on that turn's answer passes. ▲ ▼ significant after Holm over "
+                     "this table.</p>" + turns)
     parts.append("<h2>Flips</h2>" + flips_section(results))
     parts.append(
         "<h2>Cases</h2><div class=controls>"

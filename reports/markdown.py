@@ -14,7 +14,16 @@ import re
 from typing import Any
 
 from harness.provenance import provenance_lines
-from reports.terminal import fmt_ci, fmt_delta, fmt_level, is_continuous, is_headline, side_names, verdict_text
+from reports.terminal import (
+    fmt_ci,
+    fmt_delta,
+    fmt_level,
+    is_continuous,
+    is_headline,
+    side_names,
+    turn_rows,
+    verdict_text,
+)
 
 MAX_CHARS = 60_000
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -92,6 +101,28 @@ def _breakdown(results: dict[str, Any], key: str) -> list[str]:
     return out
 
 
+def per_turn_lines(results: dict[str, Any]) -> list[str]:
+    """A families x turns table of base → sft pass rates (MT-Bench's turn 1 / turn 2)."""
+    rows = turn_rows(results)
+    turns = sorted({r["turn"] for r in rows})
+    if len(turns) < 2:
+        return []
+    cell = {(r["family"], r["turn"]): r for r in rows}
+    out = ["| family | " + " | ".join(f"turn {k}" for k in turns) + " |", "|---|" + "--:|" * len(turns)]
+    for fam in dict.fromkeys(r["family"] for r in rows):
+        vals = []
+        for k in turns:
+            r = cell.get((fam, k))
+            if r is None:
+                vals.append("·")
+            elif "value" in r:
+                vals.append(f"{100 * r['value']:.1f}% (n={r['n']})")
+            else:
+                vals.append(f"{100 * r['base']:.1f}% → {100 * r['sft']:.1f}% {ICON.get(r.get('verdict', ''), '')} (n={r['n']})")
+        out.append(f"| {md(fam)} | " + " | ".join(vals) + " |")
+    return out
+
+
 def _flips(results: dict[str, Any], limit: int) -> list[str]:
     rows = [
         r
@@ -156,6 +187,9 @@ def render_markdown(results: dict[str, Any], gate: dict[str, Any] | None = None,
     if cont:
         optional.append(["<details><summary>Measured values (means, Wilcoxon)</summary>", ""] + _metric_rows(cont)
                         + ["", "</details>", ""])
+    turns = per_turn_lines(results)
+    if turns:
+        optional.append(["<details><summary>Per turn (multi-turn cases)</summary>", ""] + turns + ["", "</details>", ""])
     cat, lang = _breakdown(results, "category"), _breakdown(results, "lang")
     if cat or lang:
         optional.append(["<details><summary>By category and language</summary>", ""] + cat + [""] + lang

@@ -16,6 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from harness.per_turn import per_turn_rows, per_turn_values
 from harness.provenance import provenance_lines
 from harness.scorers.ifeval import ifeval_table
 
@@ -273,6 +274,43 @@ def _breakdown(results: dict[str, Any], key: str, title: str) -> Table | None:
     return t
 
 
+def per_turn_table(results: dict[str, Any]) -> Table | None:
+    """Families x turns over the multi-turn cases: base → sft pass rates (MT-Bench's turn 1 / turn 2)."""
+    rows = turn_rows(results)
+    if not rows:
+        return None
+    turns = sorted({r["turn"] for r in rows})
+    if len(turns) < 2:
+        return None
+    cell = {(r["family"], r["turn"]): r for r in rows}
+    t = Table(title="Per turn (multi-turn cases; base → sft; ▲▼ significant after Holm over this table)", title_justify="left")
+    t.add_column("family")
+    for k in turns:
+        t.add_column(f"turn {k}", justify="right")
+    for fam in dict.fromkeys(r["family"] for r in rows):
+        vals: list[Any] = []
+        for k in turns:
+            r = cell.get((fam, k))
+            if r is None:
+                vals.append(Text("·", style="dim"))
+            elif "value" in r:
+                vals.append(f"{_pct(r['value'])} (n={r['n']})")
+            else:
+                mark = {"improved": " ▲", "regressed": " ▼"}.get(r.get("verdict", ""), "")
+                vals.append(Text(f"{_pct(r['base'])} → {_pct(r['sft'])} (n={r['n']}){mark}", style=VERDICT_STYLE.get(r.get("verdict", ""), "")))
+        t.add_row(Text(fam, style="bold" if fam == "all" else ""), *vals)
+    return t
+
+
+def turn_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """The document's per-turn rows, computed from its cases when it predates them."""
+    rows = results.get("per_turn")
+    if rows is not None:
+        return rows
+    cases = results.get("cases") or []
+    return per_turn_rows(cases) if results.get("kind") in ("compare", "baseline") else per_turn_values(cases)
+
+
 def category_table(results: dict[str, Any]) -> Table | None:
     return _breakdown(results, "category", "By category (base → sft; ▲▼ significant after Holm within the category)")
 
@@ -344,21 +382,34 @@ def pick_examples(results: dict[str, Any], k: int = 4) -> list[dict[str, Any]]:
     return chosen
 
 
+def _failed_line(c: dict[str, Any]) -> Text:
+    line = Text("✗ ", style="red")
+    line.append_text(safe(c["id"]).copy())
+    line.stylize("bold red", 2)
+    line.append_text(safe(": " + str(c.get("reason", ""))))
+    return line
+
+
 def _side_panel(title: str, side: dict[str, Any], text_limit: int) -> Panel:
+    """One model's answers; with several turns, each answer is followed by the checks it failed."""
     parts: list[Any] = []
-    for i, out in enumerate(side["outputs"]):
-        if len(side["outputs"]) > 1:
-            parts.append(Text(f"turn {i + 1}:", style="bold"))
+    outputs = side["outputs"]
+    failed = [c for c in side.get("checks", []) if not c["passed"]]
+    multi = len(outputs) > 1
+    for i, out in enumerate(outputs):
+        if multi:
+            bad = [c for c in failed if c.get("turn") == i + 1]
+            head = Text(f"turn {i + 1}:", style="bold")
+            if bad:
+                head.append(f"  ✗ {len(bad)} failed", style="red")
+            parts.append(head)
         parts.append(safe(out, text_limit) if out else Text("(empty)", style="dim italic"))
+        if multi:
+            parts.extend(_failed_line(c) for c in failed if c.get("turn") == i + 1)
     reasons = side.get("finish_reasons") or []
     parts.append(Text(f"finish: {', '.join(map(str, reasons))}", style="dim"))
-    failed = [c for c in side.get("checks", []) if not c["passed"]]
-    for c in failed:
-        line = Text("✗ ", style="red")
-        line.append_text(safe(c["id"]).copy())
-        line.stylize("bold red", 2)
-        line.append_text(safe(": " + str(c.get("reason", ""))))
-        parts.append(line)
+    rest = [c for c in failed if not multi or not isinstance(c.get("turn"), int) or not 1 <= c["turn"] <= len(outputs)]
+    parts.extend(_failed_line(c) for c in rest)
     if not failed:
         parts.append(Text("✓ all checks passed", style="green"))
     return Panel(Group(*parts), title=safe(title))
@@ -404,6 +455,7 @@ def render_compare(results: dict[str, Any], console: Console, n_examples: int = 
     for table in (
         continuous_table(results, width),
         instruction_table(results),
+        per_turn_table(results),
         category_table(results),
         language_table(results),
         ifeval_table(results),
@@ -440,6 +492,6 @@ def render_run(results: dict[str, Any], console: Console) -> None:
         shown = f"{value:.4g}" if r.get("kind") == "continuous" else _pct(value)
         t.add_row(safe(r["name"]), safe(str(r["category"])), r.get("lang", "all"), shown, str(r["n"]))
     console.print(t)
-    table = ifeval_table(results)
-    if table is not None:  # IFEval suites: the four aggregates and per-instruction strict/loose
-        console.print(table)
+    for table in (per_turn_table(results), ifeval_table(results)):  # IFEval: four aggregates, per-instruction strict/loose
+        if table is not None:
+            console.print(table)

@@ -193,7 +193,7 @@ def test_follow_up_entities():
 def test_consistency():
     answers = ["The Nile is about 6,650 km long.", "As I said, the Nile is 6,000 km long."]
     c = {x.id: x for x in score_coherence(*make(["How long is the Nile?", "Say it again."], answers))}
-    assert not c["coherence:consistency"].passed and "turn 2" in c["coherence:consistency"].reason
+    assert not c["coherence:consistency"].passed and c["coherence:consistency"].turn == 2
     answers = ["The Nile is about 6,650 km long.", "Yes, the Nile is 6650 km long."]
     c = {x.id: x for x in score_coherence(*make(["How long is the Nile?", "Sure?"], answers))}
     assert c["coherence:consistency"].passed

@@ -187,7 +187,16 @@ def run_model(
             f"--history golden: {len(own_fallback)} case(s) lack a golden answer for an earlier turn; the model's "
             f"own answer was used there (e.g. {', '.join(sorted(own_fallback)[:5])})"
         )
-    gens = {cid: Generation(case_id=cid, turns=outs, max_tokens=max_tokens) for cid, outs in outputs.items()}
+    # Under golden history the scorers judge each later answer against what the model was shown.
+    gens = {
+        cid: Generation(
+            case_id=cid,
+            turns=outs,
+            max_tokens=max_tokens,
+            history=[m["content"] for m in histories[cid] if m["role"] == "assistant"] if golden else None,
+        )
+        for cid, outs in outputs.items()
+    }
     return ModelRun(
         spec=spec,
         backend=backend,

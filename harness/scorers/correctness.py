@@ -120,4 +120,7 @@ def score_correctness(case: Case, gen: Generation) -> list[Check]:
     if not isinstance(answer, str):
         answer = ""
     variants = [v for v in scoring_config().correctness_variants if v in CHECKS] or ["contains"]
-    return [CHECKS[v](case, answer) for v in variants]
+    checks = [CHECKS[v](case, answer) for v in variants]
+    for c in checks:
+        c.turn = max(1, len(gen.turns))
+    return checks

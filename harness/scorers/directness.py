@@ -1,7 +1,7 @@
 """Directness: does the model answer and stop, instead of echoing, continuing or looping?
 
-Runs on every case. Each sub-check looks at every user turn's answer and yields one Check per
-check id for the case (the reason names the turn when the case has several):
+Runs on every case. Each sub-check judges every user turn's answer and yields one Check per turn
+it applies to, carrying that `turn` (1-based):
 
 - directness:echo          the answer starts by repeating the prompt
 - directness:continuation  the output goes on with new questions or a fabricated next turn
@@ -42,6 +42,7 @@ from functools import lru_cache
 from harness.config import ScoringConfig
 from harness.records import FINISH_LENGTH, FINISH_STOP, Case, Check, Generation, TurnOutput
 from harness.scorers import scorer
+from harness.scorers.dialogue import conversation
 from harness.scorers.implied import task_kind
 from harness.scorers.text import (
     CJK_RANGES,
@@ -55,7 +56,6 @@ from harness.scorers.text import (
     split_sentences,
     strip_code_blocks,
     tokens,
-    turn_label,
 )
 
 
@@ -520,59 +520,23 @@ def check_concise(case: Case, answer: str, cfg: ScoringConfig) -> Check | None:
     return Check(id=cid, passed=False, reason=f"{n} words, {ratio:.1f}x the {what}'s {ref_n}: over the limit of {limit}", value=ratio)
 
 
-def combine(check_id: str, verdicts: list[tuple[int, TurnVerdict]], n_turns: int) -> Check | None:
-    """One Check per id for the case: passes when every turn passes; the reason names failing turns."""
-    if not verdicts:
-        return None
-    if n_turns <= 1 and len(verdicts) == 1:
-        v = verdicts[0][1]
-        return Check(id=check_id, passed=v.passed, reason=v.reason, value=v.value)
-    failed = [(i, v) for i, v in verdicts if not v.passed]
-    values = [v.value for _, v in verdicts if v.value is not None]
-    if failed:
-        reason = "; ".join(f"{turn_label(i, 2)}{v.reason}" for i, v in failed)
-        # the worst value among the failing turns (echo ratio, repetition share...)
-        fvalues = [v.value for _, v in failed if v.value is not None]
-        value = fvalues[0] if fvalues else None
-        return Check(id=check_id, passed=False, reason=reason, value=value)
-    if len(verdicts) == 1:
-        i, v = verdicts[0]
-        return Check(id=check_id, passed=True, reason=f"{turn_label(i, 2)}{v.reason}", value=v.value)
-    return Check(
-        id=check_id,
-        passed=True,
-        reason=f"all {len(verdicts)} turns: {verdicts[-1][1].reason}"
-        if len(verdicts) == n_turns
-        else f"turns {', '.join(str(i + 1) for i, _ in verdicts)}: {verdicts[-1][1].reason}",
-        value=max(values) if values else None,
-    )
-
-
 @scorer("directness", help="answers and stops: no echo, no continuation, stops, no looping, not empty")
 def score_directness(case: Case, gen: Generation) -> list[Check]:
-    """Answers and stops: no echo, no continuation, stops by itself, no looping, not empty."""
+    """Answers and stops: no echo, no continuation, stops by itself, no looping, not empty (every turn)."""
     cfg = scoring_config()
-    outs = list(gen.turns)
-    n_turns = max(len(case.turns), len(outs))
-    if not outs:
-        return [Check(id="directness:empty", passed=False, reason="no answer was generated", value=0.0)]
-    per_id: dict[str, list[tuple[int, TurnVerdict]]] = {cid: [] for cid in TURN_CHECKS}
-    for i, out in enumerate(outs):
-        prompt = case.turns[i] if i < len(case.turns) else ""
-        answer = out.text if isinstance(out.text, str) else ""
-        ctx = TurnContext(cfg=cfg, case=case, gen=gen, index=i)
-        for cid, fn in TURN_CHECKS.items():
-            v = fn(prompt, answer, out, ctx)
-            if v is not None:
-                per_id[cid].append((i, v))
+    if not gen.turns:
+        return [Check(id="directness:empty", passed=False, reason="no answer was generated", value=0.0, turn=1)]
     checks = []
-    for cid, verdicts in per_id.items():
-        c = combine(cid, verdicts, n_turns)
-        if c is not None:
-            checks.append(c)
-    last = outs[-1].text if isinstance(outs[-1].text, str) else ""
-    if len(outs) >= len(case.turns) and last.strip():
+    for t in conversation(case, gen):
+        ctx = TurnContext(cfg=cfg, case=case, gen=gen, index=t.index)
+        for cid, fn in TURN_CHECKS.items():
+            v = fn(t.prompt, t.answer, t.output, ctx)
+            if v is not None:
+                checks.append(Check(id=cid, passed=v.passed, reason=v.reason, value=v.value, turn=t.number))
+    last = gen.turns[-1].text if isinstance(gen.turns[-1].text, str) else ""
+    if len(gen.turns) >= len(case.turns) and last.strip():
         for extra in (check_answer_first(case, last), check_concise(case, last, cfg)):
             if extra is not None:
+                extra.turn = len(gen.turns)
                 checks.append(extra)
     return checks

@@ -104,7 +104,10 @@ def score_ifeval(case: Case, gen: Generation) -> list[Check]:
     if not isinstance(text, str):
         text = ""
     variants = response_variants(text)
-    return [evaluate_instruction(iid, kwargs, text, variants) for iid, kwargs in specs]
+    checks = [evaluate_instruction(iid, kwargs, text, variants) for iid, kwargs in specs]
+    for c in checks:
+        c.turn = max(1, len(gen.turns))
+    return checks
 
 
 # ---------------------------------------------------------------------------------------------

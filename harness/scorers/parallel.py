@@ -66,7 +66,7 @@ def _init(cfg: ScoringConfig) -> None:
 
 
 def _pack(scores: Scores) -> list:
-    return [(fam, [(c.id, c.passed, c.reason, c.value, c.strict, c.loose) for c in checks]) for fam, checks in scores.items()]
+    return [(fam, [(c.id, c.passed, c.reason, c.value, c.strict, c.loose, c.turn) for c in checks]) for fam, checks in scores.items()]
 
 
 def _unpack(packed: list) -> Scores:

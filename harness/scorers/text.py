@@ -347,11 +347,6 @@ def line_number(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 
 
-def turn_label(index: int, n_turns: int) -> str:
-    """'' for a single-turn case, else 'turn N: ' (1-based) to prefix reasons."""
-    return f"turn {index + 1}: " if n_turns > 1 else ""
-
-
 # ---------------------------------------------------------------------------------------------
 # Declared checks: ids, kwargs, which turn
 
