@@ -108,6 +108,20 @@ class ScoringConfig:
     follow_up_min_similarity: float = field(
         default=0.3, metadata={"help": "coherence:follow_up with a local sentence-transformers model: cosine similarity floor"}
     )
+    builds_on_min_overlap: float = field(
+        default=0.2,
+        metadata={"help": "coherence:builds_on: an answer reworking an earlier one shares at least this share of its content terms"},
+    )
+    follow_up_min_overlap: float = field(
+        default=0.1,
+        metadata={"help": "coherence:follow_up {of}: an answer to a turn that refers back shares at least this share of that exchange's content terms"},
+    )
+    shorter_max_ratio: float = field(
+        default=0.9, metadata={"help": "coherence:shorter: the new answer has at most this many times the earlier one's words"}
+    )
+    longer_min_ratio: float = field(
+        default=1.1, metadata={"help": "coherence:longer: the new answer has at least this many times the earlier one's words"}
+    )
     embedding_model: str | None = field(
         default=None, metadata={"help": "local sentence-transformers model dir for coherence:follow_up (never downloaded)"}
     )

@@ -109,7 +109,7 @@ def test_multi_turn_implied_checks_name_their_turn():
     case = Case(id="m", category="multiturn", lang="en", turns=["Hi, I am Bob.", "Now list three fruits."])
     gen = Generation("m", [TurnOutput("Hi Bob!"), TurnOutput("1. apple\n2. pear\n3. plum")])
     out = score_format(case, gen)
-    assert len(out) == 1 and out[0].passed and out[0].reason.startswith("turn 2: implied by")
+    assert len(out) == 1 and out[0].passed and out[0].turn == 2 and out[0].reason.startswith("implied by")
 
 
 def test_labelled_set_precision_and_recall():

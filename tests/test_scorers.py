@@ -44,7 +44,12 @@ def make(
 
 
 def by_id(checks: list[Check]) -> dict[str, Check]:
-    return {c.id: c for c in checks}
+    """One check per id, as the case's verdict: the first failing turn, else the last turn."""
+    out: dict[str, Check] = {}
+    for c in checks:
+        if c.id not in out or out[c.id].passed:
+            out[c.id] = c
+    return out
 
 
 def directness(*args, **kwargs) -> dict[str, Check]:
@@ -272,8 +277,9 @@ def test_multi_turn_reason_names_the_turn():
         ["My name is Bob.", "What is my name?"], ["Nice to meet you, Bob!", "What is my name? What is your name?"]
     )
     c = checks["directness:echo"]
-    assert not c.passed and c.reason.startswith("turn 2: ")
-    assert checks["directness:empty"].passed and checks["directness:empty"].reason.startswith("all 2 turns")
+    assert not c.passed and c.turn == 2 and "repeating" in c.reason
+    turns = [x.turn for x in score_directness(*make(["My name is Bob.", "What is my name?"], ["Hi Bob!", "Bob."])) if x.id == "directness:empty"]
+    assert turns == [1, 2]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -435,9 +441,9 @@ def test_format_unknown_id_and_bad_kwargs_fail_without_crashing():
 def test_format_turn_kwarg():
     turns, answers = ["List two fruits.", "Now in one line."], ["1. apple\n2. pear", "apple and pear"]
     c = score_format(*make(turns, answers, checks=[("format:numbered_list", {})]))[0]
-    assert not c.passed and c.reason.startswith("turn 2: ")
+    assert not c.passed and c.turn == 2
     c = score_format(*make(turns, answers, checks=[("format:numbered_list", {"turn": 1})]))[0]
-    assert c.passed and c.reason.startswith("turn 1: ")
+    assert c.passed and c.turn == 1
     c = score_format(*make(turns, answers, checks=[("format:numbered_list", {"turn": 3})]))[0]
     assert not c.passed and "turn" in c.reason
 
@@ -461,6 +467,12 @@ def test_every_documented_format_id_is_implemented():
         "sections",
         "language",
         "zh_punctuation",
+        # added with issue F (what follow-up turns ask for)
+        "poem",
+        "sentence_starts",
+        "starts_with",
+        "ends_with",
+        "case",
     }
 
 
@@ -481,7 +493,7 @@ def test_recall():
     assert c["coherence:recall"].passed and c["coherence:role_leak"].passed
     case, gen = make(turns, ["Hi!", "Nice.", "I don't know."], checks=[("coherence:recall", {"keywords": ["Bob"]})])
     c = by_id(score_coherence(case, gen))["coherence:recall"]
-    assert not c.passed and "turn 3 mentions none of 'Bob'" == c.reason
+    assert not c.passed and c.reason == "mentions none of 'Bob'" and c.turn == 3
 
 
 def test_recall_zh_fullwidth_and_turn():
@@ -489,11 +501,12 @@ def test_recall_zh_fullwidth_and_turn():
     answers = ["好的，小明。", "你的学号是123。", "你叫小明。"]
     checks = [("coherence:recall", {"keywords": ["123"], "turn": 2}), ("coherence:recall", {"keywords": ["小明"]})]
     out = score_coherence(*make(turns, answers, checks=checks))
-    # since issue B a stated fact ("学号是123") also brings coherence:consistency (passing)
-    assert [c.passed for c in out] == [True, True, True, True] and out[-1].id == "coherence:consistency"
+    # a stated fact ("学号是123") also brings coherence:consistency on the turns after it (passing)
+    assert all(c.passed for c in out) and [c.turn for c in out if c.id == "coherence:recall"] == [2, 3]
+    assert {c.id for c in out} == {"coherence:recall", "coherence:role_leak", "coherence:consistency"}
     answers[1] = "我不知道。"
     out = score_coherence(*make(turns, answers, checks=checks))
-    assert not out[0].passed and "turn 2" in out[0].reason
+    assert not out[0].passed and out[0].turn == 2
 
 
 @pytest.mark.parametrize(
@@ -514,7 +527,7 @@ def test_role_leak_fails(answer, leak):
     case, gen = make(["My name is Bob.", "What's my name?"], ["Hi Bob!", answer])
     c = by_id(score_coherence(case, gen))["coherence:role_leak"]
     assert not c.passed
-    assert c.reason.startswith(f"turn 2 leaks {leak!r}")
+    assert c.turn == 2 and c.reason.startswith(f"leaks {leak!r}")
 
 
 @pytest.mark.parametrize(

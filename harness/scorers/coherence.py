@@ -1,26 +1,34 @@
-"""Coherence: does the model keep a multi-turn conversation straight?
+"""Coherence: does the model keep a multi-turn conversation straight, turn by turn?
 
-Runs only on multi-turn cases (len(case.turns) > 1); single-turn cases get no checks.
+Judged on every later answer with the conversation up to it (harness/scorers/dialogue.py); each
+check carries its `turn`. Always, on multi-turn cases:
 
-- coherence:recall     (declared, kwargs `keywords`, optional 1-based `turn`, default the last)
-                       the answer to that turn contains one of the keywords (normalised:
-                       case-, width- and punctuation-insensitive; zh and en)
-- coherence:role_leak  (always) no answer of the dialogue contains a fabricated user/assistant
-                       turn, a speaker tag or a chat-template token; the reason quotes what
-                       leaked and in which turn
-- coherence:follow_up  (declared, kwargs `entities`, optional `min_entities` (default 1) and
-                       `turn`) the answer to that turn mentions the conversation's subject (one of
-                       the expected entities, normalised); without `entities`, cosine similarity
-                       to the conversation from a local sentence-transformers model
-                       (`[scoring] embedding_model`, never downloaded) when one is configured
-- coherence:consistency (always, when checkable) no answer restates a numeric fact the model
-                       itself stated in an earlier turn with a different number ("X is N" /
-                       "X是N"); omitted when no such fact was stated
+- coherence:role_leak   the answer holds no fabricated user/assistant turn, speaker tag or chat-template
+                        token; the reason quotes what leaked and where
+- coherence:consistency no answer restates a numeric fact the model itself stated earlier with a
+                        different number ("X is N" / "X是N"), unless the user changed it; from the first
+                        turn with such a fact on
 
-A dialogue passes a check only when every turn passes it: its score is the minimum over turns.
+Inferred from the conversation itself (no declaration needed; `[scoring] implied_checks`):
 
-Unknown `coherence:*` ids declared by a suite give a failed check saying the id is unknown.
-A new check is one function in `DECLARED_CHECKS` (declared) or `ALWAYS_CHECKS` (every dialogue).
+- coherence:builds_on / shorter / longer / drops / keeps   a later turn works on an earlier answer
+                        ("Rewrite your previous response…", "Make it shorter", "把上面的内容翻译成英文",
+                        "Remove the word 'very'"): harness/scorers/backref.py
+- coherence:recall      a later turn asks for something the user stated ("What's my name?", "我对什么
+                        过敏？"): the answer contains the value (harness/scorers/memory.py)
+
+Declared by a suite (kwargs; optional 1-based `turn`, default the last):
+
+- coherence:recall      `keywords`: the answer contains one of them (normalised, zh and en)
+- coherence:follow_up   `entities` (optional `min_entities`): the answer mentions the subject; without
+                        `entities`, cosine similarity to the conversation from a local
+                        sentence-transformers model (`[scoring] embedding_model`, never downloaded)
+- coherence:clarifies   the answer asks the user a question (an ambiguous request)
+- coherence:builds_on `of`, shorter/longer `than`, drops/keeps `terms`: as inferred, declared
+
+A dialogue passes a check only when every turn passes it. An explicit declaration at a turn
+replaces the inferred check of the same id there. Unknown `coherence:*` ids give a failed check
+saying the id is unknown.
 """
 
 from __future__ import annotations
@@ -31,18 +39,34 @@ from typing import Any
 
 from harness.records import Case, Check, Generation
 from harness.scorers import scorer
+from harness.scorers.backref import (
+    check_builds_on,
+    check_drops,
+    check_keeps,
+    check_longer,
+    check_shorter,
+    check_stays_with,
+    infer_backrefs,
+    infer_follow_up,
+)
+from harness.scorers.dialogue import Turn, conversation
+from harness.scorers.memory import recall_question, stated_values
 from harness.scorers.text import (
     KwargError,
     find_any,
     int_kwarg,
+    is_question,
     line_number,
     normalize,
     pick_turn,
     scoring_config,
     snippet,
     spec_fields,
+    split_sentences,
     strip_code_blocks,
 )
+
+Verdict = tuple[bool, str, float | None]
 
 FAMILY = "coherence"
 
@@ -76,24 +100,6 @@ def find_role_leak(answer: str, max_chars: int = 100_000) -> tuple[str, int] | N
     return best.group(0).strip().lstrip(">*_- \t"), line_number(body, best.start())
 
 
-def check_role_leak(case: Case, gen: Generation) -> Check:
-    cfg = scoring_config()
-    leaks = []
-    for i, out in enumerate(gen.turns):
-        text = out.text if isinstance(out.text, str) else ""
-        hit = find_role_leak(text, cfg.scan_max_chars)
-        if hit:
-            leaks.append(f"turn {i + 1} leaks {hit[0]!r} (line {hit[1]})")
-    if leaks:
-        return Check(id=f"{FAMILY}:role_leak", passed=False, reason="; ".join(leaks), value=float(len(leaks)))
-    return Check(
-        id=f"{FAMILY}:role_leak",
-        passed=True,
-        reason=f"no speaker tags or template tokens in {len(gen.turns)} answer(s)",
-        value=0.0,
-    )
-
-
 def check_recall(case: Case, gen: Generation, kwargs: Mapping[str, Any]) -> Check:
     cid = f"{FAMILY}:recall"
     keywords = kwargs.get("keywords")
@@ -108,8 +114,8 @@ def check_recall(case: Case, gen: Generation, kwargs: Mapping[str, Any]) -> Chec
     hit = find_any(text, keywords)
     shown = ", ".join(repr(k) for k in keywords[:5]) + (" …" if len(keywords) > 5 else "")
     if hit is not None:
-        return Check(id=cid, passed=True, reason=f"turn {idx + 1} recalls {hit!r}", value=1.0)
-    return Check(id=cid, passed=False, reason=f"turn {idx + 1} mentions none of {shown}", value=0.0)
+        return Check(id=cid, passed=True, reason=f"recalls {hit!r}", value=1.0, turn=idx + 1)
+    return Check(id=cid, passed=False, reason=f"mentions none of {shown}", value=0.0, turn=idx + 1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,15 +169,15 @@ def check_follow_up(case: Case, gen: Generation, kwargs: Mapping[str, Any]) -> C
         found = [e for e in ents if find_any(text, [e]) is not None]
         shown = ", ".join(repr(e) for e in ents[:5]) + (" …" if len(ents) > 5 else "")
         if len(found) >= min(need, len(ents)):
-            return Check(id=cid, passed=True, reason=f"turn {idx + 1} stays on the subject: mentions {', '.join(map(repr, found[:3]))}", value=len(found) / len(ents))
-        return Check(id=cid, passed=False, reason=f"turn {idx + 1} drifts off the subject: mentions {len(found)} of {shown}", value=len(found) / len(ents))
+            return Check(id=cid, passed=True, reason=f"stays on the subject: mentions {', '.join(map(repr, found[:3]))}", value=len(found) / len(ents), turn=idx + 1)
+        return Check(id=cid, passed=False, reason=f"drifts off the subject: mentions {len(found)} of {shown}", value=len(found) / len(ents), turn=idx + 1)
     context = "\n".join(t for t in case.turns[: idx + 1] if isinstance(t, str))
     sim = _similarity(context, text)
     if sim is None:
         raise KwargError("kwarg 'entities' is required (no local sentence-transformers model configured for similarity)")
     floor = scoring_config().follow_up_min_similarity
     ok = sim >= floor
-    return Check(id=cid, passed=ok, reason=f"turn {idx + 1}: similarity {sim:.2f} to the conversation (floor {floor})", value=sim)
+    return Check(id=cid, passed=ok, reason=f"similarity {sim:.2f} to the conversation (floor {floor})", value=sim, turn=idx + 1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -225,68 +231,166 @@ def _user_changed(case: Case, t0: int, i: int, val: float) -> bool:
     return False
 
 
-def check_consistency(case: Case, gen: Generation) -> Check | None:
+# ---------------------------------------------------------------------------------------------
+# Per turn: role leaks and self-contradiction
+
+
+def role_leak_checks(turns: list[Turn], max_chars: int) -> list[Check]:
+    out = []
+    for t in turns:
+        hit = find_role_leak(t.answer, max_chars)
+        if hit:
+            out.append(Check(f"{FAMILY}:role_leak", False, f"leaks {hit[0]!r} (line {hit[1]})", 1.0, turn=t.number))
+        else:
+            out.append(Check(f"{FAMILY}:role_leak", True, "no speaker tags or template tokens", 0.0, turn=t.number))
+    return out
+
+
+def consistency_checks(case: Case, turns: list[Turn]) -> list[Check]:
+    """From the second turn on, once a numeric fact was stated: does this answer contradict one?"""
     cid = f"{FAMILY}:consistency"
     known: dict[str, tuple[float, str, int]] = {}
-    for i, out in enumerate(gen.turns):
-        text = out.text if isinstance(out.text, str) else ""
-        facts = stated_facts(text)
+    out = []
+    for t in turns:
+        facts = stated_facts(t.answer)
+        clash = None
+        if known:
+            for key, (val, said) in facts.items():
+                if key in known and abs(known[key][0] - val) > 1e-9 * max(1.0, abs(val)):
+                    v0, said0, t0 = known[key]
+                    if _user_changed(case, t0, t.index, val):
+                        known[key] = (val, said, t.index)  # the user corrected or changed it: a new fact
+                        continue
+                    clash = (said, said0, t0)
+                    break
+            if clash:
+                out.append(Check(cid, False, f"says {snippet(clash[0], 50)!r} but turn {clash[2] + 1} said {snippet(clash[1], 50)!r}", 1.0, turn=t.number))
+            else:
+                out.append(Check(cid, True, f"no contradiction with {len(known)} numeric fact(s) stated earlier", 0.0, turn=t.number))
         for key, (val, said) in facts.items():
-            if key in known and abs(known[key][0] - val) > 1e-9 * max(1.0, abs(val)):
-                v0, said0, t0 = known[key]
-                if _user_changed(case, t0, i, val):
-                    known[key] = (val, said, i)  # the user corrected or changed it: a new fact, no contradiction
-                    continue
-                return Check(
-                    id=cid,
-                    passed=False,
-                    reason=f"turn {i + 1} says {snippet(said, 50)!r} but turn {t0 + 1} said {snippet(said0, 50)!r}",
-                    value=1.0,
-                )
-        for key, (val, said) in facts.items():
-            known.setdefault(key, (val, said, i))
-    if not known:
-        return None  # nothing checkable was stated: not judged
-    return Check(id=cid, passed=True, reason=f"no contradiction among {len(known)} numeric fact(s) stated across turns", value=0.0)
+            known.setdefault(key, (val, said, t.index))
+    return out
 
 
+# ---------------------------------------------------------------------------------------------
+# Checks that run on one turn: declared by the suite, or inferred from the conversation
+
+
+def check_clarifies(turn: Turn, kwargs: Mapping[str, Any]) -> Verdict:
+    body = strip_code_blocks(turn.answer)
+    questions = [s for s in split_sentences(body) if is_question(s)]
+    if questions:
+        return True, f"asks {snippet(questions[0], 60)!r}", 1.0
+    return False, "asks no clarifying question (no sentence ends with ? / ？)", 0.0
+
+
+def _cfg_call(name: str) -> Callable[[Turn, Mapping[str, Any]], Verdict | None]:
+    cfg = scoring_config()
+    return {
+        "builds_on": lambda t, kw: check_builds_on(t, kw, cfg.builds_on_min_overlap),
+        "shorter": lambda t, kw: check_shorter(t, kw, cfg.shorter_max_ratio),
+        "longer": lambda t, kw: check_longer(t, kw, cfg.longer_min_ratio),
+        "drops": check_drops,
+        "keeps": check_keeps,
+        "clarifies": check_clarifies,
+        "follow_up": lambda t, kw: check_stays_with(t, kw, cfg.follow_up_min_overlap),
+    }[name]
+
+
+TURN_CHECKS = ("builds_on", "shorter", "longer", "drops", "keeps", "clarifies")
 DECLARED_CHECKS: dict[str, Callable[[Case, Generation, Mapping[str, Any]], Check]] = {
     "recall": check_recall,
     "follow_up": check_follow_up,
 }
-ALWAYS_CHECKS: dict[str, Callable[[Case, Generation], Check | None]] = {
-    "role_leak": check_role_leak,
-    "consistency": check_consistency,
-}
+ALWAYS_CHECKS = ("role_leak", "consistency")
 
 
-@scorer(FAMILY, help="multi-turn: recalls earlier turns, no fabricated turns or template tokens")
-def score_coherence(case: Case, gen: Generation) -> list[Check]:
-    """Multi-turn only: recalls what earlier turns said; no fabricated turns or template tokens."""
-    if len(case.turns) <= 1:
-        return []
+def _turn_check(cid: str, turn: Turn, kwargs: Mapping[str, Any], because: str = "") -> Check | None:
+    name = cid[len(FAMILY) + 1 :]
+    v = _cfg_call(name)(turn, kwargs)
+    if v is None:
+        return None
+    passed, reason, value = v
+    if because:
+        reason = f"implied by {snippet(because, 48)!r}: {reason}"
+    return Check(cid, passed, reason, value, turn=turn.number)
+
+
+def _declared(case: Case, gen: Generation, turns: list[Turn]) -> tuple[list[Check], set[tuple[str, int]]]:
     checks: list[Check] = []
+    at: set[tuple[str, int]] = set()
+    known = ", ".join(f"{FAMILY}:{k}" for k in (*DECLARED_CHECKS, *TURN_CHECKS, *ALWAYS_CHECKS))
     for spec in case.checks or []:
         cid, kwargs = spec_fields(spec)
         if not cid.startswith(FAMILY + ":"):
             continue
         name = cid[len(FAMILY) + 1 :]
         if name in ALWAYS_CHECKS:
-            continue  # runs anyway, once
-        fn = DECLARED_CHECKS.get(name)
-        if fn is None:
-            known = ", ".join(f"{FAMILY}:{k}" for k in (*DECLARED_CHECKS, *ALWAYS_CHECKS))
+            continue  # runs anyway
+        if name not in DECLARED_CHECKS and name not in TURN_CHECKS:
             checks.append(Check(id=cid, passed=False, reason=f"unknown check id {cid!r} (known: {known})"))
             continue
         if not isinstance(kwargs, Mapping):
             checks.append(Check(id=cid, passed=False, reason=f"kwargs must be an object, got {kwargs!r}"))
             continue
         try:
-            checks.append(fn(case, gen, kwargs))
+            idx, _ = pick_turn(kwargs, gen)
+            at.add((cid, idx + 1))
+            if name in DECLARED_CHECKS and not (name == "follow_up" and "of" in kwargs):
+                checks.append(DECLARED_CHECKS[name](case, gen, kwargs))
+                continue
+            c = _turn_check(cid, turns[idx], kwargs)
+            if c is None:
+                c = Check(cid, True, "nothing to compare with (the earlier answer is empty, too short or in another language)", None, turn=idx + 1)
+            checks.append(c)
         except KwargError as e:
             checks.append(Check(id=cid, passed=False, reason=str(e)))
-    for fn2 in ALWAYS_CHECKS.values():
-        c = fn2(case, gen)
-        if c is not None:
-            checks.append(c)
+    return checks, at
+
+
+def _inferred(turns: list[Turn], declared_at: set[tuple[str, int]]) -> list[Check]:
+    checks: list[Check] = []
+    for t in turns[1:]:
+        implied = infer_backrefs(t)
+        if not implied:
+            follow = infer_follow_up(t)
+            implied = [follow] if follow else []
+        for imp in implied:
+            if (imp.id, t.number) in declared_at:
+                continue
+            try:
+                c = _turn_check(imp.id, t, imp.kwargs, imp.because)
+            except KwargError:
+                continue
+            if c is not None:
+                checks.append(c)
+        if (f"{FAMILY}:recall", t.number) in declared_at:
+            continue
+        asked = recall_question(t.prompt, stated_values(t.earlier_prompts))
+        if asked:
+            keyword_lists, because = asked
+            for keywords in keyword_lists:
+                hit = find_any(t.answer, keywords)
+                shown = ", ".join(repr(k) for k in keywords)
+                reason = f"recalls {hit!r}" if hit else f"mentions none of {shown}, which the user stated earlier"
+                checks.append(
+                    Check(f"{FAMILY}:recall", hit is not None, f"implied by {snippet(because, 48)!r}: {reason}", 1.0 if hit else 0.0, turn=t.number)
+                )
+    return checks
+
+
+@scorer(FAMILY, help="multi-turn: recalls earlier turns, builds on earlier answers, no fabricated turns or template tokens")
+def score_coherence(case: Case, gen: Generation) -> list[Check]:
+    """Multi-turn: every later answer recalls what the user said, builds on the earlier answer it
+    was asked to rework, does not contradict itself, and fabricates no turns (checked per turn)."""
+    turns = conversation(case, gen)
+    checks, declared_at = _declared(case, gen, turns)
+    if len(case.turns) <= 1 or not turns:
+        # one turn: no conversation to keep straight; only a declared clarifying question applies
+        return [c for c in checks if c.id == f"{FAMILY}:clarifies"]
+    cfg = scoring_config()
+    if cfg.implied_checks:
+        checks += _inferred(turns, declared_at)
+    checks += role_leak_checks(turns, cfg.scan_max_chars)
+    checks += consistency_checks(case, turns)
     return checks

@@ -2,7 +2,7 @@
 
 Runs only on cases that declare `format:*` checks (docs/suite-format.md). Each declared check
 yields one Check; an unknown id or bad kwargs yields a failed Check saying so (never a crash).
-The LAST turn's answer is checked unless kwargs give `turn` (1-based).
+The LAST turn's answer is checked unless kwargs give `turn` (1-based); every check carries its `turn`.
 
 - format:numbered_list  `min_items` (default 2): 1. 1) 1、 1． (1) （1） 一、 （一） ① 第一步 Step 1
                         items at line starts, or an inline run numbered 1, 2, 3… in order
@@ -29,7 +29,10 @@ The LAST turn's answer is checked unless kwargs give `turn` (1-based).
                         《标题》, or a short first line without final punctuation
 - format:sections       `min_sections` (2): markdown headings, bold lines, "Section N", 一、二、
 - format:language       `lang` zh|en: at least 60% of the text (CJK characters / 1.5 vs Latin
-                        words, code blocks aside) is in that language
+                        words, code blocks aside) is in that language; other ISO 639-1 codes (fr,
+                        es, de, ja, …): langdetect finds that language
+- format:poem, format:sentence_starts, format:starts_with, format:ends_with, format:case:
+                        harness/scorers/shape.py
 - format:zh_punctuation Chinese text uses full-width punctuation (，。！？：；), not , . ! ? : ;
                         next to CJK characters (decimals like 3.14 are fine)
 
@@ -52,7 +55,9 @@ from typing import Any
 
 from harness.records import Case, Check, Generation
 from harness.scorers import scorer
+from harness.scorers.ifeval_instructions import detect_language
 from harness.scorers.implied import implied_specs
+from harness.scorers.shape import SHAPE_CHECKS
 from harness.scorers.text import (
     CJK_RANGES,
     KwargError,
@@ -68,7 +73,6 @@ from harness.scorers.text import (
     split_sentences,
     strip_code_blocks,
     tokens,
-    turn_label,
 )
 
 FAMILY = "format"
@@ -574,7 +578,7 @@ def check_sections(text: str, kwargs: Mapping[str, Any]) -> Verdict:
 
 
 # ---------------------------------------------------------------------------------------------
-# language: the answer is written in the language asked for (zh / en)
+# language: the answer is written in the language asked for (zh / en by script shares, others by langdetect)
 
 _LATIN_WORD_RE = re.compile(r"[A-Za-z\u00c0-\u024f]{2,}")
 
@@ -589,10 +593,28 @@ def language_shares(text: str) -> tuple[int, int]:
 _CJK_STRIP_RE = re.compile(f"[{CJK_RANGES}]")
 
 
+LANGUAGE_NAMES = {
+    "zh": "Chinese", "en": "English", "fr": "French", "es": "Spanish", "de": "German", "ja": "Japanese",
+    "ko": "Korean", "it": "Italian", "pt": "Portuguese", "ru": "Russian", "ar": "Arabic", "nl": "Dutch",
+    "vi": "Vietnamese", "th": "Thai", "tr": "Turkish", "pl": "Polish", "sv": "Swedish", "hi": "Hindi",
+}
+
+
 def check_language(text: str, kwargs: Mapping[str, Any]) -> Verdict:
     lang = kwargs.get("lang")
+    if not isinstance(lang, str) or lang.lower() not in LANGUAGE_NAMES:
+        raise KwargError(f"kwarg 'lang' must be one of {', '.join(LANGUAGE_NAMES)}, got {lang!r}")
+    lang = lang.lower()
     if lang not in ("zh", "en"):
-        raise KwargError(f"kwarg 'lang' must be 'zh' or 'en', got {lang!r}")
+        # other languages: langdetect (seeded, as for IFEval's response_language)
+        body = strip_code_blocks(text)
+        found = detect_language(body) if body.strip() else None
+        name = LANGUAGE_NAMES[lang]
+        if found is None:
+            return False, f"no language could be detected ({name} asked for)", 0.0
+        found = found.split("-")[0]
+        shown = LANGUAGE_NAMES.get(found, found)
+        return found == lang, f"written in {shown}" + ("" if found == lang else f", not {name}"), 1.0 if found == lang else 0.0
     cjk, latin = language_shares(text)
     if not cjk and not latin:
         return False, "no Chinese characters or English words", 0.0
@@ -640,15 +662,15 @@ FORMAT_CHECKS: dict[str, Callable[[str, Mapping[str, Any]], Verdict]] = {
     "sections": check_sections,
     "language": check_language,
     "zh_punctuation": check_zh_punctuation,
+    **SHAPE_CHECKS,
 }
 
 
 @scorer(FAMILY, help="the answer has the shape asked for: declared format checks, plus those the prompt implies")
 def score_format(case: Case, gen: Generation) -> list[Check]:
-    """The answer has the shape asked for: declared `format:*` checks, plus the checks its prompt implies
-    (harness/scorers/implied.py; explicit wins) unless `[scoring] implied_checks = false`."""
+    """The answer has the shape asked for: declared `format:*` checks, plus the checks each turn's words
+    imply (harness/scorers/implied.py; explicit wins) unless `[scoring] implied_checks = false`."""
     checks: list[Check] = []
-    n_turns = max(len(case.turns), len(gen.turns))
     for spec in case.checks or []:
         cid, kwargs = spec_fields(spec)
         if not cid.startswith(FAMILY + ":"):
@@ -668,8 +690,7 @@ def score_format(case: Case, gen: Generation) -> list[Check]:
         except KwargError as e:
             checks.append(Check(id=cid, passed=False, reason=str(e)))
             continue
-        label = turn_label(idx, n_turns)
-        checks.append(Check(id=cid, passed=passed, reason=label + reason, value=value))
+        checks.append(Check(id=cid, passed=passed, reason=reason, value=value, turn=idx + 1))
     if scoring_config().implied_checks:
         for cid, kwargs, because in implied_specs(case):
             fn = FORMAT_CHECKS[cid[len(FAMILY) + 1 :]]
@@ -678,8 +699,7 @@ def score_format(case: Case, gen: Generation) -> list[Check]:
                 passed, reason, value = fn(text, kwargs)
             except KwargError:
                 continue  # that turn was not answered: nothing to check
-            label = turn_label(idx, n_turns)
             checks.append(
-                Check(id=cid, passed=passed, reason=f"{label}implied by {snippet(because, 40)!r}: {reason}", value=value)
+                Check(id=cid, passed=passed, reason=f"implied by {snippet(because, 64)!r}: {reason}", value=value, turn=idx + 1)
             )
     return checks

@@ -18,6 +18,7 @@ Precision and recall on a labelled set: `benchmarks/perf/implied_checks.py`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -128,7 +129,8 @@ _LETTER_EN_RE = re.compile(
     re.I,
 )
 _NOT_LETTER_RE = re.compile(r"\b(?:capital|lowercase|uppercase|upper-case|lower-case|the) letters?\b|\bletters? (?:of|in) the\b|\bnewsletter", re.I)
-_LETTER_ZH_RE = re.compile(r"(?:写|起草|拟|撰写|给[^。？！\n]{1,10}写)[^。？！\n]{0,15}?(信|邮件)(?![息心号用任念仰箱])")
+_LETTER_ZH_RE = re.compile(r"(?:写|起草|拟|撰写|给[^。？！\n]{1,10}写|改成|改写成|变成|做成)[^。？！\n]{0,15}?(信|邮件)(?![息心号用任念仰箱])")
+_LETTER_AS_RE = re.compile(r"\b(?:into|as)\s+an?\s+(?:\w+\s+){0,2}(letter|e-?mail)\b", re.I)
 
 _NOUN_EXCLUDE = r"(?:words?|sentences?|paragraphs?|lines?|characters?|minutes?|hours?|days?|weeks?|months?|years?|times|percent|people|persons|%|pages?)"
 _COUNT_EN_RE = re.compile(
@@ -152,11 +154,15 @@ _MIN_WORDS_EN_RE = re.compile(
 )
 _ONE_SENTENCE_EN_RE = re.compile(r"\b(?:in|with|using|as|into) (?:one|a single|1) sentence\b|\bone-sentence (?:answer|summary)\b", re.I)
 _N_SENTENCES_EN_RE = re.compile(
-    r"\b(?:in|with|using|into) (?:no more than |at most |up to )?" + _EN_NUM + r" sentences\b"
+    r"\b(?:in|with|using|into|to) (?:no more than |at most |up to |just |only )?" + _EN_NUM + r" sentences\b"
     r"|\b(?:no more than|at most|up to|fewer than|less than) " + _EN_NUM + r" sentences\b",
     re.I,
 )
-_ONE_WORD_EN_RE = re.compile(r"\b(?:in|with) (?:one|a single) word\b|\bone-word answer\b|\banswer with (?:one|a single) word\b", re.I)
+_ONE_WORD_EN_RE = re.compile(
+    r"\b(?:in|with|using) (?:just |only )?(?:one|a single) word\b|\bone-word (?:answer|reply|response)\b|\banswer with (?:just |only )?(?:one|a single) word\b"
+    r"|\b(?:just |only )?one word(?: only| please)?[.!]?\s*$|用一个词|一个词回答|用一个字回答",
+    re.I,
+)
 _MAX_CHARS_ZH_RE = re.compile(
     r"(?:不超过|不多于|不要超过|不得超过|(?<!不)少于|最多|至多|控制在|限制在|限于|字数在)\s*" + _ZH_NUM + r"\s*个?(?:汉)?字(?!母)"
     r"|" + _ZH_NUM + r"\s*个?字(?:以内|之内|以下)"
@@ -164,6 +170,7 @@ _MAX_CHARS_ZH_RE = re.compile(
 _MIN_CHARS_ZH_RE = re.compile(r"(?:至少|不少于|不低于|不得少于|最少|(?<!不)多于)\s*" + _ZH_NUM + r"\s*个?(?:汉)?字(?!母)")
 _MAX_WORDS_ZH_RE = re.compile(r"(?:不超过|不多于|(?<!不)少于|最多|至多)\s*" + _ZH_NUM + r"\s*个?(?:英文)?单词")
 _ONE_SENTENCE_ZH_RE = re.compile(r"(?:用|以)?一句话(?:概括|总结|回答|介绍|说明|描述|解释|说)|用一句话")
+_N_SENTENCES_ZH_RE = re.compile(r"(?:用|以|写|控制在|不超过)" + _ZH_NUM + r"\s*句话?(?:以内|之内)?|" + _ZH_NUM + r"\s*句话?以内")
 
 _JSON_RE = re.compile(
     r"\b(?:in|as|into|return|returns|output|respond with|reply with|give|produce|format(?:ted)?(?: it)? as)\b(?:\s+(?:a|an|the|valid|proper|structured))*\s+json\b"
@@ -178,22 +185,57 @@ _TABLE_RE = re.compile(
 )
 _NOT_TABLE_RE = re.compile(r"\b(?:table of contents|periodic table|multiplication table|times tables?|table tennis|dining table|kitchen table|round table|tablespoon)\b|乘法表|元素周期表", re.I)
 _BULLETS_RE = re.compile(r"\bbullet(?:ed)?(?:[- ]?points?|[- ]list|[- ]form)?\b|\bas bullets\b|项目符号|要点形式|用要点", re.I)
-_NUMBERED_RE = re.compile(r"\bnumbered (?:list|steps|points)\b|\bstep[- ]by[- ]step (?:list|instructions|guide)\b|分步骤|按步骤|列出步骤|编号列出|分条列出|分条", re.I)
+_NUMBERED_RE = re.compile(r"\bnumbered (?:list|steps|points)\b|\bstep[- ]by[- ]step (?:list|instructions|guide)\b|分步骤|按步骤|列出步骤|编号列出|编号列表|有序列表|数字列表|分条列出|分条", re.I)
 _TITLE_RE = re.compile(r"\b(?:with|include|add|including|and)\s+(?:a|an)\s+(?:short\s+|catchy\s+)?(?:title|heading)\b|(?:加上|附上|配上|带上|加一个|拟一个|并加|带)(?:一个)?标题", re.I)
 _SECTIONS_EN_RE = re.compile(r"\b(?:with|in|into|has|have|divided into)\s+" + _EN_NUM + r"\s+(?:sections|parts)\b", re.I)
 _SECTIONS_ZH_RE = re.compile(r"分(?:为|成)?" + _ZH_NUM + r"(?:个)?部分")
+# Languages a request may name (en and zh names) -> ISO 639-1.
+LANGS_EN = {
+    "chinese": "zh", "mandarin": "zh", "english": "en", "french": "fr", "spanish": "es", "german": "de",
+    "japanese": "ja", "korean": "ko", "italian": "it", "portuguese": "pt", "russian": "ru", "arabic": "ar",
+    "dutch": "nl", "vietnamese": "vi", "thai": "th", "turkish": "tr", "polish": "pl", "swedish": "sv", "hindi": "hi",
+}
+LANGS_ZH = {
+    "中文": "zh", "汉语": "zh", "普通话": "zh", "英文": "en", "英语": "en", "法语": "fr", "法文": "fr", "西班牙语": "es",
+    "西班牙文": "es", "德语": "de", "德文": "de", "日语": "ja", "日文": "ja", "韩语": "ko", "韩文": "ko", "意大利语": "it",
+    "葡萄牙语": "pt", "俄语": "ru", "俄文": "ru", "阿拉伯语": "ar", "荷兰语": "nl", "越南语": "vi", "泰语": "th",
+}
+_EN_LANG = "(" + "|".join(LANGS_EN) + ")"
+_ZH_LANG = "(" + "|".join(sorted(LANGS_ZH, key=len, reverse=True)) + ")"
 _TRANSLATE_RE = re.compile(
-    r"\btranslat\w*\b[^\n]{0,120}?\b(?:in)?to\s+(chinese|mandarin|english)\b|\b(?:answer|respond|reply|write|explain)\b[^.?!\n]{0,40}?\bin (chinese|mandarin|english)\b"
-    r"|(?:翻译|译)(?:成|为)?(中文|汉语|英文|英语)|用(中文|汉语|英文|英语)(?:回答|写|回复|作答|解释|介绍)",
+    r"\btranslat\w*\b[^\n]{0,120}?\b(?:in)?to\s+" + _EN_LANG + r"\b"
+    r"|\b(?:answer|respond|reply|write|explain|rewrite|say it|put it)\b[^.?!\n]{0,40}?\bin " + _EN_LANG + r"\b"
+    r"|(?:翻译|译)(?:成|为)?" + _ZH_LANG + r"|用" + _ZH_LANG + r"(?:(?!怎|如)[^。？！\n]){0,4}?(?:回答|写|回复|作答|解释|介绍|说|重写|改写|表达)"
+    r"|(?:改成|换成|写成|变成|改写成|改写为|转成)[^。？！\n，,]{0,8}?" + _ZH_LANG,
     re.I,
 )
-_LANG_OF = {"chinese": "zh", "mandarin": "zh", "中文": "zh", "汉语": "zh", "english": "en", "英文": "en", "英语": "en"}
+_LANG_OF = {**LANGS_EN, **LANGS_ZH}
+
+
+# A constraint reported, then questioned ("My boss says emails should be under 50 words. Is that a good
+# rule?", "老师要求不少于800字，这是不是太多了？"): the last clause asks a question and makes no request.
+_CLAUSE_END_RE = re.compile(r"[.!?。！？；;\n]|，(?=[^，]*[？?]\s*$)")
+_QUESTION_TAIL_RE = re.compile(r"[?？]\s*$")
+_REQUEST_RE = re.compile(r"\b(?:can|could|would|will) you\b|\bplease\b|请|帮我|能不能|能否|可不可以|可以(?:帮|给|再)|麻烦", re.I)
+
+
+def _reported(prompt: str, m: re.Match[str]) -> bool:
+    """The match sits in an earlier clause of a turn that ends by asking a question, not a request."""
+    if not _QUESTION_TAIL_RE.search(prompt):
+        return False
+    ends = [e.end() for e in _CLAUSE_END_RE.finditer(prompt, m.end()) if e.end() < len(prompt.rstrip())]
+    if not ends:
+        return False  # the match is in the last clause
+    return _REQUEST_RE.search(prompt) is None
 
 
 def _first(rx: re.Pattern[str], prompt: str, skip_meta: bool | str = True) -> re.Match[str] | None:
     """The first match not in a request *about* the thing (`skip_meta`: True = any meta words around it,
-    "prefix" = only before it, "question" = only a question about it, False = never skipped)."""
+    "prefix" = only before it, "question" = only a question about it, False = never skipped), nor in a
+    constraint the turn only reports before asking a question about it."""
     for m in rx.finditer(prompt):
+        if _reported(prompt, m):
+            continue
         if skip_meta is True and _is_meta(prompt, m):
             continue
         if skip_meta == "prefix" and _is_meta(prompt, m, in_match=False):
@@ -225,6 +267,10 @@ TRIGGER_WORDS = (
     "写", "编", "实现", "定义", "给", "设计", "生成", "用", "起草", "拟", "列", "说出", "举", "推荐", "提供", "想出", "说说",
     "字", "单词", "句", "表格", "要点", "项目符号", "步骤", "编号", "分条", "标题", "部分", "分为", "分成", "翻译", "译",
     "总结", "概括", "摘要", "改", "润色", "创作",
+    "poem", "verse", "rhyme", "limerick", "haiku", "sonnet", "quatrain", "start", "begin", "open", "end", "finish",
+    "conclude", "close", "wrap", "caps", "capital", "upper", "lower", "small", "point", "item",
+    "诗", "开头", "开始", "起头", "结尾", "结束", "收尾", "大写", "小写", "点", "条", "俳句", "绝句", "律诗", "行", "词",
+    "line", "every", "each", "into", "as a", "as an",
 )
 
 
@@ -258,6 +304,107 @@ def _has_trigger(prompt: str) -> bool:
     return _TRIGGER_RE.search(prompt[:2000].lower()) is not None
 
 
+# ---------------------------------------------------------------------------------------------
+# Reshaping requests (typical of follow-up turns): verse, sentence openings, opening/closing
+# phrases, letter case, an exact number of bullet points.
+
+_POEM_FORMS = {"limerick": 5, "haiku": 3, "sonnet": 14, "quatrain": 4, "poem": None, "verse": None, "rhyme": None}
+_POEM_EN_RE = re.compile(
+    r"\b(?:as|into|in the form of|in)\s+(?:a\s+|an\s+)?(?:short\s+|rhyming\s+|little\s+)?(limerick|haiku|sonnet|quatrain|poem|verse|rhyme)s?\b",
+    re.I,
+)
+_POEM_ZH_RE = re.compile(
+    r"(?:写成|改成|改写成|改写为|变成|转成|转换成|编成|做成|写为|改为)(?:一首)?[^。？！\n，,]{0,6}?(五言绝句|七言绝句|绝句|律诗|俳句|打油诗|诗歌|诗)"
+    r"|(?:用|以)(俳句|绝句|律诗|诗歌?)的?(?:形式|体裁|方式)"
+)
+# Fixed forms fix the number of lines wherever they are asked for ("Write a haiku about bees").
+_FIXED_FORM_RE = re.compile(r"\b(limerick|haiku|sonnet)s?\b|(五言绝句|七言绝句|绝句|律诗|俳句)", re.I)
+_POEM_LINES_RE = re.compile(r"\b(?:in|with|of)\s+(?:exactly\s+|just\s+|only\s+)?" + _EN_NUM + r"\s+lines\b|\b" + _EN_NUM + r"[- ]line\s+(?:poem|verse)|" + _ZH_NUM + r"\s*行(?:诗|的诗)?", re.I)
+_POEM_ZH_LINES = {"五言绝句": 4, "七言绝句": 4, "绝句": 4, "律诗": 8, "俳句": 3}
+_QUOTED = r"[\"“'‘「『]([^\"”'’」』\n]{1,60})[\"”'’」』]"
+_STARTS_EACH_EN_RE = re.compile(
+    r"\b(?:start|begin|open|commence)\w*\s+(?:every|each|all(?: of)?(?: the| your)?)\s+(sentence|line)s?\s+with\s+"
+    r"(?:the\s+)?(?:(?:capital\s+|uppercase\s+)?letter\s+[\"“'‘]?([A-Za-z])\b[\"”'’]?|(?:the\s+)?(?:word|phrase)?\s*" + _QUOTED + ")",
+    re.I,
+)
+_EACH_STARTS_EN_RE = re.compile(
+    r"\b(?:every|each|all)\s+(?:of\s+(?:the|your)\s+)?(sentence|line)s?\s+(?:must|should|has to|have to|needs? to|to)?\s*(?:start|begin|open)s?\s+with\s+"
+    r"(?:the\s+)?(?:(?:capital\s+|uppercase\s+)?letter\s+[\"“'‘]?([A-Za-z])\b[\"”'’]?|(?:the\s+)?(?:word|phrase)?\s*" + _QUOTED + ")",
+    re.I,
+)
+_STARTS_EACH_ZH_RE = re.compile(r"每(?:一)?(句话?|行)[^。？！\n]{0,4}?(?:都)?(?:以|用)(?:字母)?\s*(?:" + _QUOTED + r"|([A-Za-z\u4e00-\u9fff]))\s*(?:这个字|这个词|字)?(?:开头|开始|起头)")
+_STARTS_EN_RE = re.compile(
+    r"\b(?:start|begin|open)\w*\s+(?:your|the|it|this|each)?\s*(?:answer|response|reply|letter|email|story|poem|essay|message|post|speech|paragraph|text)?\s*with\s+"
+    r"(?:the\s+)?(?:words?|phrase|sentence|greeting|line)?\s*" + _QUOTED,
+    re.I,
+)
+_ENDS_EN_RE = re.compile(
+    r"\b(?:end|finish|conclude|close|wrap up)\w*\s+(?:your|the|it|this|each)?\s*(?:answer|response|reply|letter|email|story|poem|essay|message|post|speech|paragraph|text)?\s*with\s+"
+    r"(?:the\s+)?(?:words?|phrase|sentence|question|line)?\s*" + _QUOTED,
+    re.I,
+)
+_STARTS_ZH_RE = re.compile(r"(?<!每句)(?<!每句话)(?<!每行)(?:以|用)\s*" + _QUOTED + r"\s*(?:作为|为)?(?:开头|开始|起头)")
+_ENDS_ZH_RE = re.compile(r"(?:以|用)\s*" + _QUOTED + r"\s*(?:作为|为)?(?:结尾|结束|收尾)|(?:结尾|最后一句|末尾)(?:处)?(?:加上|写上|是|用|改成|写)\s*" + _QUOTED)
+_CASE_RE = re.compile(
+    r"\b(?:in\s+)?all\s+(?:in\s+)?(capital|upper-?case|caps|lower-?case|small)\s*(?:letters)?\b|\b(?:entirely|only|completely)\s+in\s+(capital|upper-?case|lower-?case|small)\s+letters\b"
+    r"|全部(?:用|使用|改成|换成|变成)?(大写|小写)(?:字母)?|(?:全|都)(?:用|改成|换成)(大写|小写)",
+    re.I,
+)
+_N_POINTS_EN_RE = re.compile(
+    r"\b(?:with|in|into|as|using)\s+(?:exactly\s+|just\s+|only\s+)?" + _EN_NUM + r"\s+(bullet(?:ed)?\s+points|bullets|numbered\s+points|points|items)\b"
+    r"|\b(?:list|table)\s+of\s+(?:exactly\s+|just\s+|only\s+)?" + _EN_NUM + r"\s+(?:\w+\s+)?(?:items|steps|points|tips|ideas|things|entries|rows)\b",
+    re.I,
+)
+_N_POINTS_ZH_RE = re.compile(
+    r"(?:用|分成|分为|列成|整理成|归纳成|总结成|概括成|分)" + _ZH_NUM + r"\s*(?:个|条)?(?:要点|点|条)"
+    r"|(?:共|正好|一共|总共|刚好|列)" + _ZH_NUM + r"\s*(?:条|点|项)|列出[^。？！\n，,]{0,8}?" + _ZH_NUM + r"\s*(?:条|点|项)"
+)
+
+
+def _shape_rules(head: str, add: Callable[[str, dict[str, Any], re.Match[str]], None]) -> None:
+    m = _first(_POEM_EN_RE, head, "question") or _first(_POEM_ZH_RE, head, "question") or _first(_FIXED_FORM_RE, head, "question")
+    if m:
+        form = next(g for g in m.groups() if g).lower()
+        lines = _POEM_FORMS.get(form, _POEM_ZH_LINES.get(form))
+        if lines is None and (n := _first(_POEM_LINES_RE, head, "question")):
+            lines = _num(n)
+        add("format:poem", {"lines": lines} if lines else {}, m)
+    elif re.search(r"\bpoem|诗", head, re.I) and (n := _first(_POEM_LINES_RE, head, "question")) and (k := _num(n)):
+        add("format:poem", {"lines": k}, n)
+    m = _first(_STARTS_EACH_EN_RE, head, False) or _first(_EACH_STARTS_EN_RE, head, False) or _first(_STARTS_EACH_ZH_RE, head, False)
+    if m:
+        unit = "line" if m.group(1) in ("line", "lines", "行") else "sentence"
+        if m.re is _STARTS_EACH_ZH_RE:
+            letter, word = None, m.group(2) or m.group(3)
+        else:
+            letter, word = m.group(2), m.group(3)
+        kw: dict[str, Any] = {}
+        if letter or (word and len(word) == 1 and word.isascii() and word.isalpha()):
+            kw["letter"] = (letter or word).upper()
+        elif word:
+            kw["word"] = word.strip()
+        if kw:
+            if unit == "line":
+                kw["unit"] = "line"
+            add("format:sentence_starts", kw, m)
+    else:
+        m = _first(_STARTS_EN_RE, head, "question") or _first(_STARTS_ZH_RE, head, "question")
+        if m:
+            add("format:starts_with", {"phrase": m.group(1).strip()}, m)
+    m = _first(_ENDS_EN_RE, head, "question") or _first(_ENDS_ZH_RE, head, "question")
+    if m:
+        add("format:ends_with", {"phrase": next(g for g in m.groups() if g).strip()}, m)
+    m = _first(_CASE_RE, head, "question")
+    if m:
+        word = next(g for g in m.groups() if g).lower()
+        add("format:case", {"case": "lower" if word.startswith(("lower", "small", "小")) else "upper"}, m)
+    m = _first(_N_POINTS_EN_RE, head, "question") or _first(_N_POINTS_ZH_RE, head, "question")
+    if m and (n := _num(m)) and 2 <= n <= 50:
+        if "bullet" in m.group(0).lower():
+            add("format:bullet_list", {"min_items": 2}, m)
+        add("format:list_items", {"n": n}, m)
+
+
 @lru_cache(maxsize=4096)
 def infer(prompt: str) -> tuple[Implied, ...]:
     """The format checks a prompt's words imply (English and Chinese), most specific first."""
@@ -284,7 +431,7 @@ def infer(prompt: str) -> tuple[Implied, ...]:
         elif kw.get("language") == "python" and noun in ("class", "类"):
             kw["defines"] = "class"
         add("format:code_block", kw, m)
-    m = _first(_LETTER_EN_RE, head) or _first(_LETTER_ZH_RE, head)
+    m = _first(_LETTER_EN_RE, head) or _first(_LETTER_ZH_RE, head) or _first(_LETTER_AS_RE, head, "question")
     if m and not _NOT_LETTER_RE.search(m.group(0)):
         add("format:letter", {}, m)
     m = _first(_COUNT_EN_RE, head, "prefix") or _first(_COUNT_ZH_RE, head, "prefix")
@@ -310,7 +457,7 @@ def infer(prompt: str) -> tuple[Implied, ...]:
     if m:
         add("format:max_sentences", {"limit": 1}, m)
     else:
-        m = _first(_N_SENTENCES_EN_RE, head, False)
+        m = _first(_N_SENTENCES_EN_RE, head, False) or _first(_N_SENTENCES_ZH_RE, head, False)
         if m and (n := _num(m)):
             add("format:max_sentences", {"limit": n}, m)
     m = _first(_JSON_RE, head)
@@ -331,10 +478,11 @@ def infer(prompt: str) -> tuple[Implied, ...]:
     m = _first(_SECTIONS_EN_RE, head) or _first(_SECTIONS_ZH_RE, head)
     if m and (n := _num(m)) and n >= 2:
         add("format:sections", {"min_sections": n}, m)
-    m = _first(_TRANSLATE_RE, head, False)
+    m = _first(_TRANSLATE_RE, head, "prefix")
     if m:
         lang = next(_LANG_OF[g.lower()] for g in m.groups() if g)
         add("format:language", {"lang": lang}, m)
+    _shape_rules(head, add)
     return tuple(out)
 
 
@@ -361,29 +509,55 @@ COVERED_BY: dict[str, frozenset[str]] = {
     "format:title": frozenset({"format:title", "detectable_format:title"}),
     "format:sections": frozenset({"format:sections", "detectable_format:multiple_sections"}),
     "format:language": frozenset({"format:language", "language:response_language"}),
+    "format:poem": frozenset({"format:poem"}),
+    "format:sentence_starts": frozenset({"format:sentence_starts"}),
+    "format:starts_with": frozenset({"format:starts_with"}),
+    "format:ends_with": frozenset({"format:ends_with", "startend:end_checker"}),
+    "format:case": frozenset({"format:case", "change_case:english_capital", "change_case:english_lowercase"}),
 }
 
 
-def _declared_ids(case: Case) -> set[str]:
+def _declared_at(case: Case) -> set[tuple[str, int]]:
+    """(check id, 1-based turn) the case declares; a declared check without `turn` is on the last turn."""
+    last = max(1, len(case.turns or ()))
     out = set()
     for spec in case.checks or ():
-        cid = spec_fields(spec)[0]
-        out.add(cid[len("ifeval:") :] if cid.startswith("ifeval:") else cid)
+        cid, kwargs = spec_fields(spec)
+        turn = kwargs.get("turn") if isinstance(kwargs, dict) else None
+        turn = turn if isinstance(turn, int) and not isinstance(turn, bool) else last
+        out.add((cid[len("ifeval:") :] if cid.startswith("ifeval:") else cid, turn))
     return out
+
+
+# "From now on…", "接下来都…": the checks a turn implies hold for every later answer too.
+_PERSISTENT_RE = re.compile(
+    r"\b(?:from now on|going forward|for the rest of (?:this|our|the) (?:conversation|chat)|in (?:all|every) (?:of )?your "
+    r"(?:future |following |next |subsequent )?(?:answers|replies|responses)|(?:for|in) (?:all|every) (?:future|following|subsequent) "
+    r"(?:answers|replies|responses|questions)|always (?:answer|reply|respond))\b"
+    r"|从现在开始|从现在起|接下来(?:的)?(?:回答|对话|所有)?(?:都|请都|全部)|接下来请|以后(?:的回答)?都|之后(?:的回答)?都|后面(?:的回答)?都|每次回答都|所有回答都",
+    re.I,
+)
 
 
 def implied_specs(case: Case) -> list[tuple[str, dict[str, Any], str]]:
     """(check id, kwargs with the 1-based `turn`, because) for every turn's implied checks that the
-    case does not declare itself."""
-    declared = _declared_ids(case)
+    case does not declare itself at that turn. A turn that sets a rule "from now on" implies its
+    checks for every later turn as well."""
+    declared = _declared_at(case)
+    turns = [t if isinstance(t, str) else "" for t in case.turns or ()]
     out = []
-    for i, prompt in enumerate(case.turns or ()):
-        if not isinstance(prompt, str):
-            continue
-        for imp in infer(prompt):
-            if COVERED_BY.get(imp.id, frozenset({imp.id})) & declared:
-                continue
-            out.append((imp.id, {**imp.kwargs, "turn": i + 1}, imp.because))
+    seen: set[tuple[str, int]] = set()
+    for i, prompt in enumerate(turns):
+        implied = infer(prompt)
+        later = range(i + 1, len(turns)) if implied and _PERSISTENT_RE.search(prompt[:2000]) else range(0)
+        for imp in implied:
+            for j in (i, *later):
+                covered = COVERED_BY.get(imp.id, frozenset({imp.id}))
+                if any((cid, j + 1) in declared for cid in covered) or (imp.id, j + 1) in seen:
+                    continue
+                seen.add((imp.id, j + 1))
+                because = imp.because if j == i else f"{imp.because} (turn {i + 1}, from then on)"
+                out.append((imp.id, {**imp.kwargs, "turn": j + 1}, because))
     return out
 
 
