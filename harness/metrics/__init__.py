@@ -19,7 +19,7 @@ from typing import Any
 from harness.records import FINISH_UNKNOWN, Case, CheckSpec, Generation, TurnOutput
 
 METRICS_DIR = Path(__file__).resolve().parent
-FAMILIES = ("directness", "format", "coherence", "correctness", "ifeval")
+FAMILIES = ("directness", "format", "coherence", "correctness", "ifeval", "relevance")
 
 
 def module_path(family: str) -> str:

@@ -56,4 +56,4 @@ def family_passed(checks: list[Check]) -> bool:
 
 
 # Registration lines: one per scorer module.
-from harness.scorers import coherence, correctness, directness, format, ifeval  # noqa: E402,F401
+from harness.scorers import coherence, correctness, directness, format, ifeval, relevance  # noqa: E402,F401

@@ -1,0 +1,85 @@
+"""Precision and recall of `relevance:on_topic` on labelled (request, answer, on-topic?) pairs.
+
+    .venv/bin/python benchmarks/perf/relevance_checks.py [--errors] [--split dev|holdout]
+
+`benchmarks/labelled/relevance_pairs.jsonl`: single- and multi-turn requests (zh and en), the
+assistant's earlier answers, and one answer labelled on- or off-topic. At least half of the
+off-topic answers are fluent answers to a different but similar request (sea -> a poem about
+mountains, a thank-you letter to grandma -> a congratulation letter to a classmate).
+
+The positive class is *off-topic*: precision = of the answers the check fails, the share that are
+off-topic; recall = of the off-topic answers, the share it fails. An answer the check does not
+judge (no subject terms, or a terse answer naming nothing) counts as not failed. Also printed: how
+many on-topic answers pass, and how many answers are not judged.
+Split `dev` was written first and the rules were tuned on it; split `holdout` was written
+afterwards by someone who had not seen the rules, and run once.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from harness.records import Case, Generation, TurnOutput  # noqa: E402
+from harness.scorers.relevance import score_relevance  # noqa: E402
+
+LABELLED = ROOT / "benchmarks" / "labelled" / "relevance_pairs.jsonl"
+
+
+def verdict(row: dict) -> tuple[bool | None, str]:
+    """(passed, reason) of the last turn's relevance check; passed None when not judged."""
+    case = Case(id=row["id"], category="", lang=row["lang"], turns=row["turns"])
+    gen = Generation(row["id"], [TurnOutput(a) for a in [*row["answers"], row["answer"]]])
+    last = [c for c in score_relevance(case, gen) if c.turn == len(row["turns"])]
+    return (last[0].passed, last[0].reason) if last else (None, "not judged")
+
+
+def report(rows: list[dict], title: str, errors: bool) -> dict[str, float]:
+    c: Counter[str] = Counter()
+    by: dict[str, Counter[str]] = {}
+    wrong = []
+    for r in rows:
+        passed, reason = verdict(r)
+        flagged = passed is False
+        off = not r["on_topic"]
+        key = ("tp" if off else "fp") if flagged else ("fn" if off else "tn")
+        c[key] += 1
+        c["unjudged"] += passed is None
+        for b in (r["lang"], r["kind"], "multi-turn" if len(r["turns"]) > 1 else "single-turn"):
+            by.setdefault(b, Counter())[key] += 1
+        if key in ("fp", "fn"):
+            wrong.append((key.upper(), r["id"], r["kind"], r["turns"][-1], r["answer"], reason))
+    p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
+    rec = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
+    on = c["tn"] + c["fp"]
+    print(f"== {title}: {len(rows)} labelled answers ({c['tp'] + c['fn']} off-topic, {on} on-topic), {c['unjudged']} not judged")
+    print(f"off-topic flagged: precision {p:.3f}, recall {rec:.3f}   (tp {c['tp']}, fp {c['fp']}, fn {c['fn']}, tn {c['tn']})")
+    for b, k in sorted(by.items()):
+        bp = k["tp"] / (k["tp"] + k["fp"]) if k["tp"] + k["fp"] else float("nan")
+        br = k["tp"] / (k["tp"] + k["fn"]) if k["tp"] + k["fn"] else float("nan")
+        print(f"  {b:16s} precision {bp:.3f}  recall {br:.3f}   (tp {k['tp']}, fp {k['fp']}, fn {k['fn']}, tn {k['tn']})")
+    if errors:
+        for kind, rid, k, prompt, answer, reason in wrong:
+            print(f"{kind} {rid} [{k}] {prompt[:60]!r} -> {answer[:70]!r}: {reason}")
+    return {"precision": p, "recall": rec}
+
+
+def main() -> None:
+    rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    errors = "--errors" in sys.argv
+    only = sys.argv[sys.argv.index("--split") + 1] if "--split" in sys.argv else None
+    splits = [only] if only else sorted({r.get("split", "dev") for r in rows})
+    if not only:
+        report(rows, "all answers", errors)
+    for split in splits:
+        print()
+        report([r for r in rows if r.get("split", "dev") == split], f"split {split}", errors and bool(only))
+
+
+if __name__ == "__main__":
+    main()
