@@ -24,7 +24,7 @@ from harness.per_turn import per_turn_rows, per_turn_values
 from harness.provenance import training_provenance
 from harness.records import Case, Check, Generation
 from harness.runners import ModelRun
-from harness.scorers import family_passed
+from harness.scorers import REGISTRY, family_passed
 from harness.scorers.parallel import score_cases
 from harness.stats import (
     ALPHA,
@@ -277,6 +277,7 @@ def rows_from_cases(
     bootstrap CI of the mean difference, Holm's correction within its slice, and a verdict.
     """
     obs = [(observe(c.get(base_key)), observe(c.get(sft_key))) for c in cases]
+    advisory = {name for name, s in REGISTRY.items() if s.advisory}
     order, kind = _metric_order(o for pair in obs for o in pair)
     order = [m for m in order if not (m.endswith(VALUE_SUFFIX) and _redundant_value(m, obs))]
     ids = [str(c.get("id")) for c in cases]
@@ -307,6 +308,8 @@ def rows_from_cases(
                 "family": family,
                 "kind": "continuous" if continuous else "binary",
             }
+            if family in advisory:
+                row["advisory"] = True
             if continuous:
                 t = wilcoxon_signed_rank(bv, sv)
                 row.update(
@@ -383,7 +386,7 @@ _ROW_KEYS = (
     "name", "category", "lang", "family", "kind", "test", "direction", "base", "sft", "delta",
     "ci_low", "ci_high", "p_value", "p_adjusted", "holm_m", "significant", "verdict", "n",
     "fixes", "regressions", "discordant", "nonzero", "increases", "decreases", "small_sample",
-    "small_sample_note",
+    "small_sample_note", "advisory",
 )
 
 

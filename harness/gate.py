@@ -6,7 +6,9 @@ or input error (a bad rules file names the file and the rule). See docs/ci-gate.
 
 Default rule (unless `[gate] default = false`): fail when any metric of the headline slice
 (category all, language all) regressed significantly, i.e. its verdict is `regressed`
-(Holm-corrected p < alpha and the bootstrap CI excludes 0).
+(Holm-corrected p < alpha and the bootstrap CI excludes 0). Rows marked `advisory` (families whose
+verdicts are not yet precise enough for CI, e.g. relevance) are reported but left out of it; an
+explicit rule may still name them.
 """
 
 from __future__ import annotations
@@ -345,6 +347,8 @@ def evaluate(results: dict[str, Any], cfg: GateConfig) -> dict[str, Any]:
         scope = rows if cfg.default_scope == "all" else [
             r for r in rows if r.get("category", "all") == "all" and r.get("lang", "all") == "all"
         ]
+        advisory = sorted({r["name"] for r in scope if r.get("advisory")})
+        scope = [r for r in scope if not r.get("advisory")]  # advisory metrics are reported, not gated by default
         bad = [r for r in scope if row_verdict(r, re_alpha) == "regressed"]
         label = "no metric regressed significantly" + (" (any slice)" if cfg.default_scope == "all" else "")
         tested = sum(1 for r in scope if r.get("direction", "higher") != "none")
@@ -354,7 +358,8 @@ def evaluate(results: dict[str, Any], cfg: GateConfig) -> dict[str, Any]:
                 source="default rule",
                 passed=not bad,
                 detail=(f"{len(bad)} regressed: " + "; ".join(describe(r) for r in bad)) if bad
-                else f"{tested} metric row(s) checked, none regressed (α {alpha:g}, Holm, CI excludes 0)",
+                else f"{tested} metric row(s) checked, none regressed (α {alpha:g}, Holm, CI excludes 0)"
+                + (f"; advisory, not checked: {', '.join(advisory)}" if advisory else ""),
                 failures=[describe(r) for r in bad],
             )
         )

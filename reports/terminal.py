@@ -84,6 +84,8 @@ def verdict_text(r: dict[str, Any]) -> str:
             v = "no clear change"
     if r.get("small_sample"):
         v += " (few pairs)"
+    if r.get("advisory"):
+        v += " (advisory)"
     return v
 
 

@@ -287,3 +287,20 @@ def test_github_actions_workflow_is_valid():
                 assert opt in help_text, (command, opt)
             checked += 1
     assert checked == 2  # compare and gate
+
+
+def test_advisory_metrics_are_reported_but_not_gated_by_default():
+    results = {"metrics": [row("relevance", advisory=True), row("relevance:on_topic", advisory=True)], "stats": {"alpha": 0.05}}
+    out = evaluate(results, GateConfig())
+    assert out["passed"], out
+    assert "advisory, not checked: relevance" in out["rules"][0]["detail"]
+    named = evaluate(results, GateConfig(rules=[rule_from_dict({"metric": "relevance", "no_regression": True}, "gate.toml")]))
+    assert not named["passed"]
+
+
+def test_relevance_rows_are_marked_advisory(tmp_path):
+    res, out = compare_json(tmp_path)
+    assert res.exit_code == 0, res.output
+    rows = json.loads(out.read_text())["metrics"]
+    assert rows and all(r.get("advisory") is True for r in rows if r["family"] == "relevance")
+    assert not any(r.get("advisory") for r in rows if r["family"] != "relevance")

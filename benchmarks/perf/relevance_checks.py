@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/perf/relevance_checks.py [--errors] [--split dev|holdout]
 
-`benchmarks/labelled/relevance_pairs.jsonl`: single- and multi-turn requests (zh and en), the
+`benchmarks/labelled/relevance_pairs.jsonl` (dev) and `relevance_holdout.jsonl` (holdout): single- and multi-turn requests (zh and en), the
 assistant's earlier answers, and one answer labelled on- or off-topic. At least half of the
 off-topic answers are fluent answers to a different but similar request (sea -> a poem about
 mountains, a thank-you letter to grandma -> a congratulation letter to a classmate).
@@ -11,8 +11,9 @@ The positive class is *off-topic*: precision = of the answers the check fails, t
 off-topic; recall = of the off-topic answers, the share it fails. An answer the check does not
 judge (no subject terms, or a terse answer naming nothing) counts as not failed. Also printed: how
 many on-topic answers pass, and how many answers are not judged.
-Split `dev` was written first and the rules were tuned on it; split `holdout` was written
-afterwards by someone who had not seen the rules, and run once.
+Split `dev` was written first and the rules were tuned on it (first run: precision 0.655, recall
+0.734); split `holdout` was written afterwards by a team member who saw neither the rules nor the
+dev set, with fresh subjects, and run once.
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ sys.path.insert(0, str(ROOT))
 from harness.records import Case, Generation, TurnOutput  # noqa: E402
 from harness.scorers.relevance import score_relevance  # noqa: E402
 
-LABELLED = ROOT / "benchmarks" / "labelled" / "relevance_pairs.jsonl"
+LABELLED = [
+    ROOT / "benchmarks" / "labelled" / "relevance_pairs.jsonl",  # split dev (252)
+    ROOT / "benchmarks" / "labelled" / "relevance_holdout.jsonl",  # split holdout (110)
+]
 
 
 def verdict(row: dict) -> tuple[bool | None, str]:
@@ -70,7 +74,7 @@ def report(rows: list[dict], title: str, errors: bool) -> dict[str, float]:
 
 
 def main() -> None:
-    rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [json.loads(line) for f in LABELLED for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
     errors = "--errors" in sys.argv
     only = sys.argv[sys.argv.index("--split") + 1] if "--split" in sys.argv else None
     splits = [only] if only else sorted({r.get("split", "dev") for r in rows})

@@ -82,8 +82,8 @@ def mentions(answer: str, term: str, related: bool = True, chars: bool = True) -
             if part in norm or any(a in norm for a in _ALIASES.get(part, ())):
                 return part
     if related and chars and 2 <= len(t) <= 3 and _ZH_RE.search(t):
-        # or, loosely, by one of its uncommon characters ("沙漠" ~ "沙丘", "秋天" ~ "秋风"); never a name
-        hit = next((ch for ch in t if ch in norm and ch in rare_chars(t)), None)
+        # or, loosely, by its first character when that is uncommon ("沙漠" ~ "沙丘", "秋天" ~ "秋风"); never a name
+        hit = t[0] if t[0] in norm and t[0] in rare_chars(t) else None
         if hit:
             return hit
     return None
@@ -120,11 +120,12 @@ def _shown(terms: tuple[str, ...] | list[str]) -> str:
 
 
 def judge(subject: Subject, answer: str, context: str = "", extra: list[str] | None = None) -> tuple[bool, str] | None:
-    """(on topic?, reason), or None when it cannot be told."""
-    specific = [*subject.specific, *(extra or [])]
+    """(on topic?, reason), or None when it cannot be told. `extra` (the case's reference answer) counts
+    as a mention of the subject, but its absence is no evidence: a wrong answer is correctness's business."""
+    specific = list(subject.specific)
     if not specific or not answer.strip():
         return None
-    hit = _mentioned(answer, specific, names=frozenset(subject.named) | frozenset(extra or []))
+    hit = _mentioned(answer, [*specific, *(extra or [])], names=frozenset(subject.named) | frozenset(extra or []))
     if hit:
         via = "" if hit[1].lower() == hit[0].lower() else f" (as {hit[1]!r})"
         return True, f"mentions {hit[0]!r}{via}"
@@ -209,7 +210,9 @@ def _rework_verdict(earlier: str, answer: str, j: int | None) -> tuple[bool, str
     return None
 
 
-@scorer(FAMILY, help="the answer addresses the request's subject (its terms, an inflection or an alias); every turn")
+# Advisory: on held-back labelled answers its off-topic verdicts are right 73% of the time (target 95%),
+# so the default CI rule does not fail on it (benchmarks/perf/relevance_checks.py).
+@scorer(FAMILY, help="the answer addresses the request's subject (its terms, an inflection or an alias); every turn", advisory=True)
 def score_relevance(case: Case, gen: Generation) -> list[Check]:
     """The answer addresses the request's subject: every turn, follow-ups inheriting earlier turns' subject."""
     out = []

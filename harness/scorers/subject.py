@@ -42,6 +42,7 @@ _TASK_EN = frozenset(
     english chinese mandarin called named mean means meaning use using used let get go going like just also really very
     today now again more most less fun funny formal informal casual polite friendly switch switching topic topics
     completely different question another change ok okay thanks thank-you hello work works working happen happens
+    joke jokes riddle riddles pun puns quote quotes fact facts saying motto
     """.split()
 )
 _TOOLS = frozenset({"Python", "JavaScript", "Java", "SQL", "HTML", "CSS"})
@@ -64,7 +65,7 @@ _CUT_EN = re.compile(r"\b(?:in|at|with|for|from|by|that|which|who|so|and then|us
 _ZH_TASK = frozenset(
     """帮 帮忙 请 麻烦 写 创作 编 起 取 介绍 解释 说明 描写 描述 讲 讲讲 说说 谈谈 列举 列出 列 推荐 比较 总结 概括 翻译 改写
     告诉 知道 想 要 需要 用 做 来 去 看 给 有 是 叫 算 吃 诗 短诗 小诗 诗歌 故事 小故事 文章 短文 作文 信 邮件 通知 口号 标语
-    对联 名言 名字 清单 句子 段落 文字 内容 方法 建议 办法 好处 优缺点 特点 原因 步骤 答案 问题 一下 一点 一些 什么 哪里 哪儿
+    对联 名言 笑话 谜语 冷知识 名字 清单 句子 段落 文字 内容 方法 建议 办法 好处 优缺点 特点 原因 步骤 答案 问题 一下 一点 一些 什么 哪里 哪儿
     哪个 哪些 多少 怎么 怎样 如何 为什么 谁 我 你 他 她 它 我们 你们 他们 她们 它们 这 那 这个 那个 这些 那些 这段话 下面 上面
     英语 英文 中文 汉语 语气 解释一下 介绍一下 说一下 讲一下 谢谢 话题 换个 另外 问 问一下 好的 不错 一句 一首 一封 一篇 一段 一个 一则 一份 一副 宣传 简短 简单 详细 好看 好玩 有趣 多长 多高 多大
     主要 平时 现在 然后 另外 时候 地方 东西 事情 感觉 可以 应该 能 会 最 更 很 再 还 又 都 也 就 呢 吗 吧 啊 呀 了 的 地 得
@@ -137,11 +138,11 @@ def _named_en(text: str) -> list[str]:
         if cap and len(w) > 1 or run and re.fullmatch(r"[IVX]+", w):
             run.append(w)
             continue
-        if run and w.lower() in ("of", "and", "de", "the", "da", "van", "von"):
+        if run and w.lower() in ("of", "de", "the", "da", "van", "von"):
             run.append(w)
             continue
         if run:
-            while run and run[-1].lower() in ("of", "and", "de", "the", "da", "van", "von"):
+            while run and run[-1].lower() in ("of", "de", "the", "da", "van", "von"):
                 run.pop()
             out.append(" ".join(run))
             run = []
@@ -174,13 +175,21 @@ def _subject_en(text: str) -> tuple[list[str], list[str], list[str]]:
     return named, specific, generic
 
 
-def _subject_zh(text: str) -> tuple[list[str], list[str], list[str]]:
+_ZH_TOPIC_RE = re.compile(r"(?:^|[。！？!?；;\n])\s*([\u4e00-\u9fff]{1,6}?)的")
+
+
+def _subject_zh(text: str, has_topic: bool = False) -> tuple[list[str], list[str], list[str]]:
     words = [(w, f) for w, f in zh_words(text) if w.strip()]
     named: list[str] = []
     specific: list[str] = []
     generic: list[str] = []
+    # "金的化学符号是什么？": what comes before the first 的 of a question is its topic, however short
+    m = _ZH_TOPIC_RE.search(text)
+    if m and m.group(1) not in _ZH_TASK and not any(ch in "我你他她它这那哪什么谁" for ch in m.group(1)):
+        specific.append(m.group(1))
+        has_topic = True
     after_marker = False  # inside the phrase after 关于/介绍/给…: the subject
-    topic_free = True  # the first noun of a sentence is its topic ("光合作用是什么？", "素数")
+    topic_free = not has_topic  # the first noun of a sentence is its topic ("光合作用是什么？", "素数")
     for w, f in words:
         if f == "x":
             after_marker = False
@@ -189,6 +198,9 @@ def _subject_zh(text: str) -> tuple[list[str], list[str], list[str]]:
         if w in _ZH_SPECIFIC_AFTER:
             after_marker = True
             continue
+        if f == "t" and after_marker and len(w) >= 2 and w not in _ZH_TASK:
+            specific.append(w)  # "描写秋天": a season or festival after the marker is the subject
+            continue
         if w in _ZH_TASK or f in _ZH_SKIP_FLAGS:
             continue
         if not _HAS_CJK_RE.search(w) and (f != "eng" or w in _NOT_NAMED) or len(w) < 2:
@@ -196,6 +208,8 @@ def _subject_zh(text: str) -> tuple[list[str], list[str], list[str]]:
         if f in _ZH_NAMED_FLAGS and len(w) >= 2:
             named.append(w)
             topic_free = False
+        elif w in specific:
+            continue
         elif f in _ZH_NOUN_FLAGS or f.startswith("n"):
             if after_marker or topic_free:
                 specific.append(w)
@@ -213,7 +227,7 @@ def subject_terms(request: str) -> Subject:
     quoted = [q.strip() for q in _QUOTED_RE.findall(text) if q.strip()]
     rest = _QUOTED_RE.sub(" , ", text)
     named_en, spec_en, gen_en = _subject_en(rest)
-    named_zh, spec_zh, gen_zh = _subject_zh(rest) if _HAS_CJK_RE.search(rest) else ([], [], [])
+    named_zh, spec_zh, gen_zh = _subject_zh(rest, has_topic=bool(quoted)) if _HAS_CJK_RE.search(rest) else ([], [], [])
     named = list(dict.fromkeys([*quoted, *named_en, *named_zh]))
     specific = list(dict.fromkeys([*named, *spec_en, *spec_zh]))
     generic = [g for g in dict.fromkeys([*gen_en, *gen_zh]) if g not in specific]
