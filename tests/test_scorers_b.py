@@ -251,6 +251,12 @@ def test_evaluate_modules_by_path(monkeypatch):
         checks=[json.dumps([{"id": "coherence:recall", "kwargs": {"keywords": ["Bob"]}}])],
     )
     assert out["coherence:recall"] == 1.0
+    m = evaluate.load(module_path("relevance"))
+    out = m.compute(
+        predictions=[["The waves roll in beneath the moon, the ocean hums."], ["The mountains stand so tall and proud, their peaks in cloud, the pines sing."]],
+        prompts=[["Write a short poem about the sea."]] * 2,
+    )
+    assert out["relevance"] == 0.5 and out["n"] == 2
 
 
 # ---------------------------------------------------------------------------------------------

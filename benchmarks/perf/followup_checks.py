@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from implied_checks import prf  # noqa: E402  (same folder)
+
 from harness.records import TurnOutput  # noqa: E402
 from harness.scorers.backref import infer_backrefs  # noqa: E402
 from harness.scorers.dialogue import Turn  # noqa: E402
@@ -87,12 +89,6 @@ def evaluate(rows: list[dict]) -> dict:
                 fn[bucket] += 1
             errors.append(("FN", r["id"], r["turns"][-1], (e["id"], e.get("kwargs"))))
     return {"tp": tp, "fp": fp, "fn": fn, "errors": errors}
-
-
-def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    p = tp / (tp + fp) if tp + fp else 1.0
-    r = tp / (tp + fn) if tp + fn else 1.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
 def report(rows: list[dict], title: str, errors: bool) -> dict:

@@ -27,9 +27,9 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from harness.scorers.dialogue import Turn
-from harness.scorers.implied import _REQUEST_RE, _TRANSLATE_RE, LANGS_EN, Implied
+from harness.scorers.implied import LANGS_EN, REQUEST_RE, TRANSLATE_RE, Implied
 from harness.scorers.terms import content_terms, overlap
-from harness.scorers.text import KwargError, cjk_ratio, count_words, find_any, int_kwarg, snippet
+from harness.scorers.text import KwargError, count_words, crosses_language, find_any, int_kwarg, snippet
 
 _KINDS_EN = (
     r"response|answer|reply|message|output|version|paragraph|text|story|poem|email|e-mail|letter|list|plan|summary|essay|"
@@ -191,7 +191,7 @@ _VERB_EN_RE = re.compile(r"\b(?:" + _VERBS_EN + r")\w*\b", re.I)
 def find_backref(prompt: str) -> re.Match[str] | None:
     """The words by which a later turn refers to an earlier answer and asks to act on it, else None."""
     p = prompt[:1000]
-    asks_only = _QUESTION_RE.search(p) is not None and _REQUEST_RE.search(p) is None
+    asks_only = _QUESTION_RE.search(p) is not None and REQUEST_RE.search(p) is None
     for m in _REF_EN_RE.finditer(p):
         # "end your answer with…", "keep your reply short": the answer to come, not an earlier one
         if _VERB_EN_RE.search(p) and not asks_only and not _UPCOMING_RE.search(p, 0, m.start()):
@@ -242,7 +242,7 @@ def check_stays_with(turn: Turn, kwargs: Mapping[str, Any], min_overlap: float) 
     """The answer shares content with the exchange of turn j (its request and the answer it held)."""
     j, earlier = _earlier(turn, kwargs, "of")
     exchange = f"{turn.earlier_prompts[j - 1]}\n{earlier}"
-    if _crosses_language(exchange, turn.answer) or not turn.answer.strip():
+    if crosses_language(exchange, turn.answer) or not turn.answer.strip():
         return None
     ta, tb = content_terms(exchange), content_terms(turn.answer)
     if len(ta) < MIN_TERMS or len(tb) < MIN_TERMS:
@@ -306,10 +306,6 @@ _WS_RE = re.compile(r"\s+")
 _TERSE_RE = re.compile(r"\b(?:one|a single|two|three) words?\b|\bin a word\b|\bone-word\b|\byes or no\b|一个词|一个字|两个字|用一句话|是或否", re.I)
 
 
-def _crosses_language(a: str, b: str) -> bool:
-    return abs(cjk_ratio(a) - cjk_ratio(b)) > 0.5
-
-
 def check_builds_on(turn: Turn, kwargs: Mapping[str, Any], min_overlap: float) -> Verdict | None:
     j, earlier = _earlier(turn, kwargs, "of")
     if not earlier.strip():
@@ -323,7 +319,7 @@ def check_builds_on(turn: Turn, kwargs: Mapping[str, Any], min_overlap: float) -
     a, b = _WS_RE.sub(" ", earlier[:5000]).strip(), _WS_RE.sub(" ", turn.answer[:5000]).strip()
     if change and (a == b or SequenceMatcher(None, a, b, autojunk=False).ratio() >= VERBATIM):
         return False, f"repeats turn {j}'s answer verbatim though a change was asked", 1.0
-    if _crosses_language(earlier, turn.answer) or _TRANSLATE_RE.search(turn.prompt[:1000]):
+    if crosses_language(earlier, turn.answer) or TRANSLATE_RE.search(turn.prompt[:1000]):
         return None  # a translation shares no words with its source: its language is checked by format:language
     ta, tb = content_terms(earlier), content_terms(turn.answer)
     if len(ta) < MIN_TERMS:
@@ -367,17 +363,18 @@ def _term_list(kwargs: Mapping[str, Any]) -> list[str]:
     return [t for t in terms if isinstance(t, str) and t.strip()]
 
 
-def check_drops(turn: Turn, kwargs: Mapping[str, Any]) -> Verdict:
+def _term_verdict(turn: Turn, kwargs: Mapping[str, Any], want_present: bool) -> Verdict:
     terms = _term_list(kwargs)
-    left = [t for t in terms if find_any(turn.answer, [t]) is not None]
-    if left:
-        return False, f"still mentions {', '.join(repr(snippet(t, 30)) for t in left)}", float(len(left))
-    return True, f"no longer mentions {', '.join(repr(snippet(t, 30)) for t in terms)}", 0.0
+    wrong = [t for t in terms if (find_any(turn.answer, [t]) is not None) != want_present]
+    shown = ", ".join(repr(snippet(t, 30)) for t in (wrong or terms))
+    if want_present:
+        return (not wrong, f"keeps {shown}" if not wrong else f"drops {shown}, which was to be kept", 0.0 if wrong else 1.0)
+    return (not wrong, f"no longer mentions {shown}" if not wrong else f"still mentions {shown}", float(len(wrong)))
+
+
+def check_drops(turn: Turn, kwargs: Mapping[str, Any]) -> Verdict:
+    return _term_verdict(turn, kwargs, want_present=False)
 
 
 def check_keeps(turn: Turn, kwargs: Mapping[str, Any]) -> Verdict:
-    terms = _term_list(kwargs)
-    missing = [t for t in terms if find_any(turn.answer, [t]) is None]
-    if missing:
-        return False, f"drops {', '.join(repr(snippet(t, 30)) for t in missing)}, which was to be kept", 0.0
-    return True, f"keeps {', '.join(repr(snippet(t, 30)) for t in terms)}", 1.0
+    return _term_verdict(turn, kwargs, want_present=True)

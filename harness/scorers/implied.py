@@ -202,7 +202,7 @@ LANGS_ZH = {
 }
 _EN_LANG = "(" + "|".join(LANGS_EN) + ")"
 _ZH_LANG = "(" + "|".join(sorted(LANGS_ZH, key=len, reverse=True)) + ")"
-_TRANSLATE_RE = re.compile(
+TRANSLATE_RE = re.compile(
     r"\btranslat\w*\b[^\n]{0,120}?\b(?:in)?to\s+" + _EN_LANG + r"\b"
     r"|\b(?:answer|respond|reply|write|explain|rewrite|say it|put it)\b[^.?!\n]{0,40}?\bin " + _EN_LANG + r"\b"
     r"|(?:翻译|译)(?:成|为)?" + _ZH_LANG + r"|用" + _ZH_LANG + r"(?:(?!怎|如)[^。？！\n]){0,4}?(?:回答|写|回复|作答|解释|介绍|说|重写|改写|表达)"
@@ -216,7 +216,7 @@ _LANG_OF = {**LANGS_EN, **LANGS_ZH}
 # rule?", "老师要求不少于800字，这是不是太多了？"): the last clause asks a question and makes no request.
 _CLAUSE_END_RE = re.compile(r"[.!?。！？；;\n]|，(?=[^，]*[？?]\s*$)")
 _QUESTION_TAIL_RE = re.compile(r"[?？]\s*$")
-_REQUEST_RE = re.compile(r"\b(?:can|could|would|will) you\b|\bplease\b|请|帮我|能不能|能否|可不可以|可以(?:帮|给|再)|麻烦", re.I)
+REQUEST_RE = re.compile(r"\b(?:can|could|would|will) you\b|\bplease\b|请|帮我|能不能|能否|可不可以|可以(?:帮|给|再)|麻烦", re.I)
 
 
 def _reported(prompt: str, m: re.Match[str]) -> bool:
@@ -226,7 +226,7 @@ def _reported(prompt: str, m: re.Match[str]) -> bool:
     ends = [e.end() for e in _CLAUSE_END_RE.finditer(prompt, m.end()) if e.end() < len(prompt.rstrip())]
     if not ends:
         return False  # the match is in the last clause
-    return _REQUEST_RE.search(prompt) is None
+    return REQUEST_RE.search(prompt) is None
 
 
 def _first(rx: re.Pattern[str], prompt: str, skip_meta: bool | str = True) -> re.Match[str] | None:
@@ -478,7 +478,7 @@ def infer(prompt: str) -> tuple[Implied, ...]:
     m = _first(_SECTIONS_EN_RE, head) or _first(_SECTIONS_ZH_RE, head)
     if m and (n := _num(m)) and n >= 2:
         add("format:sections", {"min_sections": n}, m)
-    m = _first(_TRANSLATE_RE, head, "prefix")
+    m = _first(TRANSLATE_RE, head, "prefix")
     if m:
         lang = next(_LANG_OF[g.lower()] for g in m.groups() if g)
         add("format:language", {"lang": lang}, m)
@@ -591,7 +591,7 @@ def task_kind(prompt: str) -> tuple[str, str] | None:
         m = _first(rx, head)
         if m and not (kind == "code" and _NOT_CODE_RE.search(head)) and not (kind == "letter" and _NOT_LETTER_RE.search(m.group(0))):
             return kind, m.group(0).strip()
-    m = _first(_TRANSLATE_RE, head, False)
+    m = _first(TRANSLATE_RE, head, False)
     if m and re.search(r"translat|翻译|译", m.group(0), re.I):
         return "translate", m.group(0).strip()
     m = _first(_COUNT_EN_RE, head, "prefix") or _first(_COUNT_ZH_RE, head, "prefix")

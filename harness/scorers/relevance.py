@@ -25,11 +25,11 @@ from harness.scorers import scorer
 from harness.scorers.aliases import ALIAS_GROUPS
 from harness.scorers.backref import find_backref, infer_backrefs
 from harness.scorers.dialogue import conversation
-from harness.scorers.implied import _TRANSLATE_RE
-from harness.scorers.subject import Subject, conversation_subject
+from harness.scorers.implied import TRANSLATE_RE
+from harness.scorers.subject import Subject, conversation_subject, zh_word_counts
 from harness.scorers.subject import zh_words as _jieba_words
 from harness.scorers.terms import ZH_FUNCTION_CHARS, content_terms, en_terms, overlap, stem, zh_bigrams
-from harness.scorers.text import cjk_ratio, find_any, normalize, snippet
+from harness.scorers.text import crosses_language, find_any, normalize, snippet
 
 FAMILY = "relevance"
 CID = f"{FAMILY}:on_topic"
@@ -92,10 +92,7 @@ def mentions(answer: str, term: str, related: bool = True, chars: bool = True) -
 @lru_cache(maxsize=4096)
 def rare_chars(term: str) -> frozenset[str]:
     """The characters of a Chinese term that are uncommon on their own (jieba's dictionary counts)."""
-    _jieba_words("初始化")  # the dictionary is loaded with the segmenter
-    import jieba
-
-    freq = jieba.dt.FREQ
+    freq = zh_word_counts()
     return frozenset(ch for ch in term if _ZH_RE.match(ch) and freq.get(ch, 0) < RARE_CHAR_FREQ and ch not in ZH_FUNCTION_CHARS)
 
 
@@ -199,7 +196,7 @@ def given_text(prompt: str) -> str | None:
 def _rework_verdict(earlier: str, answer: str, j: int | None) -> tuple[bool, str] | None:
     """A turn that reworks an earlier answer (or the text it brings) is on topic when it keeps its content."""
     ta, tb = _rework_terms(earlier), _rework_terms(answer)
-    if len(ta) < MIN_ANSWER_TERMS or len(tb) < 3 or abs(cjk_ratio(earlier) - cjk_ratio(answer)) > 0.5:
+    if len(ta) < MIN_ANSWER_TERMS or len(tb) < 3 or crosses_language(earlier, answer):
         return None
     ov = overlap(ta, tb)
     what = f"turn {j}'s answer" if j else "the text it was given"
@@ -217,7 +214,7 @@ def score_relevance(case: Case, gen: Generation) -> list[Check]:
     """The answer addresses the request's subject: every turn, follow-ups inheriting earlier turns' subject."""
     out = []
     for t in conversation(case, gen):
-        if _TRANSLATE_RE.search(t.prompt[:1000]):
+        if TRANSLATE_RE.search(t.prompt[:1000]):
             continue  # a translation shares no words with the request's language
         material = given_text(t.prompt)
         if material:  # "Rewrite this sentence: …", "总结下面这段话：…": the answer reworks that text

@@ -117,6 +117,15 @@ def _jieba():  # type: ignore[no-untyped-def]
     return jieba.posseg
 
 
+def zh_word_counts() -> dict[str, int]:
+    """jieba's dictionary counts (word -> frequency), loaded with the segmenter."""
+    _jieba()
+    import jieba
+
+    jieba.initialize()
+    return jieba.dt.FREQ
+
+
 @lru_cache(maxsize=8192)
 def zh_words(text: str) -> tuple[tuple[str, str], ...]:
     """(word, part of speech) from jieba, for Chinese text."""

@@ -128,6 +128,11 @@ def cjk_ratio(text: str) -> float:
     return sum(len(m) for m in _CJK_RUN_RE.findall(text)) / n
 
 
+def crosses_language(a: str, b: str) -> bool:
+    """One text is mostly Chinese and the other mostly not (a translation shares no words with its source)."""
+    return abs(cjk_ratio(a) - cjk_ratio(b)) > 0.5
+
+
 _LATIN_ACCENTED_RE = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")
 
 

@@ -2,7 +2,7 @@
 
     import evaluate
     m = evaluate.load("harness/metrics/relevance")      # a local path: nothing is downloaded
-    m.compute(predictions=["A poem about mountains…"], prompts=["Write a short poem about the sea."])
+    m.compute(predictions=[["The mountains stand so tall and proud…"]], prompts=[["Write a short poem about the sea."]])
 
 Returns the share of examples passing the family, each check's share, `n` (examples the family
 applied to: a request without subject terms, or a terse answer naming nothing, is not judged)
@@ -15,7 +15,7 @@ import evaluate
 from harness.metrics import build_cases, score_family
 
 _DESCRIPTION = __doc__
-_KWARGS_DESCRIPTION = """predictions: per example the answer (or the list of answers, one per user turn). prompts: per example the request (or the list of user turns)."""
+_KWARGS_DESCRIPTION = """predictions: per example the list of the model's answers, one per user turn. prompts: per example the list of user turns."""
 
 
 class Relevance(evaluate.Metric):
