@@ -262,6 +262,27 @@ def test_relevance(turns, answers, ok):
         assert "'" in c.reason  # names the term that was missing
 
 
+@pytest.mark.parametrize(
+    "second, answer, ok",
+    [
+        ("北京有什么著名的景点？", "北京有故宫、长城和天坛。", True),
+        ("北京有什么著名的景点？", "巴黎有埃菲尔铁塔和卢浮宫。", False),
+        ("那里有什么著名的景点？", "北京有故宫和天坛。", True),
+        ("那里有什么著名的景点？", "上海有外滩和东方明珠。", False),
+        ("What are the famous sights there?", "Beijing has the Forbidden City and the Temple of Heaven.", True),
+        ("What are the famous sights there?", "Paris has the Eiffel Tower and the Louvre.", False),
+    ],
+)
+def test_the_seed_chapters_follow_up_must_be_about_beijing(second, answer, ok):
+    """After "the capital of China", the sights asked for are Beijing's (the seed chapter's example)."""
+    first = "中国的首都是哪里？" if "京" in second or "那" in second else "What is the capital of China?"
+    earlier = "中国的首都是北京。" if "哪" in first else "The capital of China is Beijing, home to more than 21 million people."
+    checks = run([first, second], [earlier, answer])
+    assert only(checks, "relevance:on_topic", 2).passed is ok
+    if "那里" in second or "there" in second:
+        assert only(checks, "coherence:follow_up", 2).passed is ok
+
+
 @pytest.mark.parametrize("turns, answers", [
     (["What is the capital of France?"], ["Paris."]),  # a bare right answer need not restate the question
     (["Tell me a joke."], ["Why did the chicken cross the road? To get to the other side."]),  # no subject terms

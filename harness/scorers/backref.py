@@ -221,7 +221,8 @@ _FOLLOWS_EN_RE = re.compile(
     r"function|code|program|example|examples|question|problem|list|plan|process|reaction|experiment|strategy|statement|"
     r"statements|story|poem|idea|ideas|suggestion|suggestions|principles|points|steps|equation|equations|film|book|norms)\b"
     r"|^\W*(?:what if|how about|what about|and if|suppose|building on|based on|now|then|so)\b|\b(?:above|aforementioned)\b"
-    r"|\bthe same\b|\bin your (?:response|answer|solution)\b",
+    r"|\bthe same\b|\bin your (?:response|answer|solution)\b"
+    r"|\bthere\s*[?.!]|\b(?:in|from|to|at|near|around)\s+there\b|\b(?:live|go|visit|see|do|eat|stay|get|travel)\w*\s+there\b",
     re.I,
 )
 _FOLLOWS_ZH_RE = re.compile(r"上面|上述|以上|刚才|刚刚|之前|前面|你的(?:回答|方案|答案|解法|代码|建议)|这个(?:方案|方法|过程|问题|例子|函数|算法)|^(?:那|如果|假如|要是|那么)")
