@@ -285,7 +285,9 @@ def per_turn_table(results: dict[str, Any]) -> Table | None:
     if len(turns) < 2:
         return None
     cell = {(r["family"], r["turn"]): r for r in rows}
-    t = Table(title="Per turn (multi-turn cases; base → sft; ▲▼ significant after Holm over this table)", title_justify="left")
+    paired = "value" not in rows[0]
+    title = "Per turn (multi-turn cases; base → sft; ▲▼ significant after Holm over this table)" if paired else "Per turn (multi-turn cases: share passing)"
+    t = Table(title=title, title_justify="left")
     t.add_column("family")
     for k in turns:
         t.add_column(f"turn {k}", justify="right")
