@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections import Counter
@@ -18,6 +19,7 @@ from rich.text import Text
 
 from harness.config import HarnessConfig, RunConfig, load_config
 from harness.errors import HarnessError
+from harness.outputs import check_outputs
 
 app = typer.Typer(
     help="Measure what supervised fine-tuning changed: directness, format, multi-turn coherence.",
@@ -150,6 +152,9 @@ def _load_cases(
 ):
     from harness.suites import filter_cases, load_suites
 
+    """(cases, notes): notes say which suite records were skipped; they go into the results too."""
+    if limit is not None and limit < 1:
+        raise HarnessError(f"--limit must be at least 1, got {limit}")
     notes: list[str] = []
     cases = filter_cases(load_suites(suites, notes=notes, strict=strict), category, lang, limit)
     if notes:
@@ -158,7 +163,7 @@ def _load_cases(
             err.print(f"[yellow]note:[/] {escape(note)}")
     if not cases:
         raise HarnessError("no cases left after --category/--lang/--limit filters")
-    return cases
+    return cases, notes
 
 
 def _generate(con: Console, specs, cases, run: RunConfig):
@@ -226,17 +231,23 @@ def compare(
 
     con = console()
     try:
+        check_outputs(
+            {"--json": json_path, "--html": html_path, "--md": md_path, "--junit": junit_path},
+            {"--config": config, "--rules": rules, **_file_inputs(suite, [base, sft])},
+        )
         gate_cfg = _gate_config(gate or rules is not None, rules, alpha)  # a bad rules file fails before generating
         cfg = _load_config(config)
         run = _run_config(cfg, backend, max_tokens, seed, temperature, no_cache)
         run = _with_history(run, history)
         run = replace(run, replay_strict=True) if strict else run
         suites = suite or DEFAULT_SUITES
-        cases = _load_cases(suites, category, lang, limit, run.replay_strict)
+        cases, suite_notes = _load_cases(suites, category, lang, limit, run.replay_strict)
         specs = _resolve(con, cfg, [base, sft])
         (base_run, sft_run), (base_scored, sft_scored) = _generate(con, specs, cases, run)
         settings = {"max_tokens": run.max_tokens, "temperature": run.temperature, "seed": run.seed, "history": run.history}
-        results = build_results(cases, base_run, sft_run, base_scored, sft_scored, suites, settings, alpha=alpha)
+        results = build_results(
+            cases, base_run, sft_run, base_scored, sft_scored, suites, settings, alpha=alpha, notes=suite_notes
+        )
         gate_result = _apply_gate(results, gate_cfg)
         if json_path:
             write_results(json_path, results)
@@ -274,16 +285,17 @@ def run_cmd(
 
     con = console()
     try:
+        check_outputs({"--json": json_path}, {"--config": config, **_file_inputs(suite, [model])})
         cfg = _load_config(config)
         run = _run_config(cfg, backend, max_tokens, seed, temperature, no_cache)
         run = _with_history(run, history)
         run = replace(run, replay_strict=True) if strict else run
         suites = suite or DEFAULT_SUITES
-        cases = _load_cases(suites, category, lang, limit, run.replay_strict)
+        cases, suite_notes = _load_cases(suites, category, lang, limit, run.replay_strict)
         specs = _resolve(con, cfg, [model])
         (r,), (scored,) = _generate(con, specs, cases, run)
         settings = {"max_tokens": run.max_tokens, "temperature": run.temperature, "seed": run.seed, "history": run.history}
-        results = build_run_results(cases, r, scored, suites, settings)
+        results = build_run_results(cases, r, scored, suites, settings, notes=suite_notes)
         if json_path:
             write_results(json_path, results)
     except HarnessError as e:
@@ -292,6 +304,18 @@ def run_cmd(
     render_run(results, con)
     if json_path:
         con.print(f"results written to [bold]{json_path}[/]")
+
+
+def _file_inputs(suites: list[str] | None, models: list[str]) -> dict[str, str]:
+    """The files a command reads that a user might also name as an output (suites, replay files)."""
+    out: dict[str, str] = {}
+    for ref in suites or []:
+        path = ref.split(":", 1)[1] if ":" in ref and not Path(ref).exists() else ref
+        out[f"--suite {ref}"] = path
+    for m in models:
+        if m.startswith("replay:"):
+            out[m] = m[len("replay:") :]
+    return out
 
 
 def _gate_config(enabled: bool, rules: Path | None, alpha: float | None = None):
@@ -331,8 +355,8 @@ def _write_reports(con: Console, results: dict, gate_result: dict | None, html_p
             if path:
                 writer(path, results, gate_result)
                 con.print(f"{what} written to [bold]{escape(str(path))}[/]")
-    except OSError as e:
-        fail(HarnessError(f"cannot write {e.filename or 'report'}: {e.strerror or e}"))
+    except HarnessError as e:
+        fail(e)
 
 
 def _print_gate(con: Console, gate_result: dict) -> None:
@@ -392,6 +416,7 @@ def report(
 
     con = console()
     try:
+        check_outputs({"--html": html_path, "--md": md_path, "--junit": junit_path}, {"the results file": results_path})
         _gate_config(False, None, alpha)
         results = read_results(results_path)
         if results.get("kind") == "compare" and (alpha is not None or needs_stats(results)):
@@ -430,6 +455,10 @@ def gate_cmd(
 
     con = console()
     try:
+        check_outputs(
+            {"--html": html_path, "--md": md_path, "--junit": junit_path},
+            {"the results file": results_path, "--baseline": baseline, "--rules": rules},
+        )
         gate_cfg = _gate_config(True, rules, alpha)
         if gate_cfg.alpha is None and alpha is not None:
             gate_cfg.alpha = alpha
@@ -518,7 +547,7 @@ def suites_show(
 
     con = console()
     try:
-        cases = _load_cases([name], category, lang, n)
+        cases, _ = _load_cases([name], category, lang, n)
     except HarnessError as e:
         fail(e)
         return
@@ -564,5 +593,56 @@ from harness.cli_train import train  # noqa: E402
 app.add_typer(data_app, name="data")
 app.command("train")(train)
 
+def _print_error(prefix: str, message: str) -> None:
+    err = Console(stderr=True, no_color=STATE["no_color"] or bool(os.environ.get("NO_COLOR")), highlight=False, soft_wrap=True, emoji=False)
+    err.print(Text.assemble((prefix, "bold red"), message))
+
+
+def run(argv: list[str] | None = None) -> None:
+    """The `harness` console script: every outcome maps to one documented exit code
+    (harness/errors.py, docs/exit-codes.md), and nothing but a failed gate exits 1."""
+    from harness.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK
+    from harness.runners.lifetime import watch_interrupts
+
+    watch_interrupts()
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        code = app(args=argv, standalone_mode=False)
+    except KeyboardInterrupt:
+        code = EXIT_INTERRUPTED
+    except HarnessError as e:
+        if debug:
+            raise
+        _print_error("error: ", str(e))
+        code = EXIT_INPUT
+    except OSError as e:
+        if e.errno == errno.EPIPE:  # the reader of our output went away (`| head`): not an error
+            sys.stderr = open(os.devnull, "w")  # noqa: SIM115
+            code = EXIT_OK
+        else:
+            if debug:
+                raise
+            what = f"{e.filename}: " if e.filename else ""
+            _print_error("error: ", f"{what}{e.strerror or e}")
+            code = EXIT_INPUT
+    except Exception as e:  # noqa: BLE001
+        if callable(getattr(e, "show", None)) and isinstance(getattr(e, "exit_code", None), int):
+            e.show()  # a usage error from the command-line parser ("No such option …")
+            code = e.exit_code
+        elif type(e).__name__ == "Abort":
+            code = EXIT_INTERRUPTED
+        else:
+            if debug:
+                raise
+            _print_error(
+                "internal error: ",
+                f"{type(e).__name__}: {e} (a bug in sft-harness; run again with --debug for the traceback and report it)",
+            )
+            code = EXIT_INTERNAL
+    if code == EXIT_INTERRUPTED:
+        _print_error("interrupted: ", "stopped; finished generations are cached, run the same command again to resume")
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
 if __name__ == "__main__":
-    sys.exit(app())
+    run()

@@ -37,8 +37,8 @@ def _write(path: Path, text: str, what: str) -> None:
 
     try:
         write_atomic(path, text)
-    except OSError as e:
-        raise HarnessError(f"cannot write the {what} to {path}: {e.strerror or e}") from None
+    except HarnessError as e:
+        raise HarnessError(f"the {what}: {e}") from None
 
 
 def _print_summary(con, result, report: dict) -> None:
@@ -106,10 +106,12 @@ def clean_cmd(
 ) -> None:
     """Clean training data: write the kept rows, a JSON report, and print what was dropped and why."""
     from harness.cli import console, fail
+    from harness.outputs import check_outputs
     from trainers.data import CleanOptions, clean, load_examples
 
     con = console()
     try:
+        check_outputs({"--out": out, "--report": report_path}, {f"input {i}": p for i, p in enumerate(inputs, 1)})
         if not 0.0 < near_threshold <= 1.0:
             raise HarnessError(f"--near-threshold must be in (0, 1], got {near_threshold}")
         if max_per_category is not None and max_per_category < 1:

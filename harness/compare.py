@@ -502,9 +502,11 @@ def build_results(
     suites: list[str],
     settings: dict[str, Any],
     alpha: float = ALPHA,
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
+    """The compare document; `notes` (e.g. suite records skipped while loading) lead its notes."""
     both = [c for c in cases if c.id in base and c.id in sft]
-    notes = []
+    notes = list(notes or [])
     if len(both) < len(cases):
         notes.append(f"{len(cases) - len(both)} case(s) lack an output from one model and are left out")
     docs = case_docs(both, base, sft)
@@ -551,9 +553,13 @@ def needs_stats(results: dict[str, Any]) -> bool:
 
 
 def build_run_results(
-    cases: list[Case], run: ModelRun, scored: dict[str, Scored], suites: list[str], settings: dict[str, Any]
+    cases: list[Case], run: ModelRun, scored: dict[str, Scored], suites: list[str], settings: dict[str, Any],
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
     done = [c for c in cases if c.id in scored]
+    notes = [*(notes or []), *run.notes]
+    if len(done) < len(cases):
+        notes.append(f"{len(cases) - len(done)} case(s) have no output and are left out")
     docs = [{**_case_head(c), "output": _side(scored[c.id])} for c in done]
     return {
         "schema": SCHEMA,
@@ -563,7 +569,7 @@ def build_run_results(
         "suites": suites,
         "settings": settings,
         "n_cases": len(done),
-        "notes": run.notes,
+        "notes": notes,
         "model": model_record(run, done),
         "metrics": run_rows(docs),
         "per_turn": per_turn_values(docs),

@@ -16,8 +16,11 @@
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
+import types
+import typing
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -143,12 +146,68 @@ class HarnessConfig:
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
 
 
-def _build(cls: type, data: dict[str, Any], where: str) -> Any:
+def _type_ok(value: Any, hint: Any) -> bool:
+    """Does a TOML value fit a field's annotated type (int, float, bool, str, list[str], X | None)?"""
+    if hint is Any:
+        return True
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return any(_type_ok(value, a) for a in args)
+    if hint is type(None):
+        return value is None
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint is str:
+        return isinstance(value, str)
+    if typing.get_origin(hint) is list:
+        return isinstance(value, list) and all(_type_ok(v, args[0]) for v in value) if args else isinstance(value, list)
+    return isinstance(value, hint) if isinstance(hint, type) else True
+
+
+def _type_name(hint: Any) -> str:
+    names = {bool: "true or false", int: "an integer", float: "a number", str: "a string", type(None): "absent"}
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return " or ".join(_type_name(a) for a in typing.get_args(hint) if a is not type(None))
+    if typing.get_origin(hint) is list:
+        return "a list of " + _type_name(typing.get_args(hint)[0]).replace("a ", "").replace("an ", "") + "s"
+    return names.get(hint, getattr(hint, "__name__", str(hint)))
+
+
+def _build(cls: type, data: Any, where: str) -> Any:
+    """`cls` from one TOML table: unknown keys and values of the wrong type are errors naming the
+    file, the table and the field (a string where a number belongs is never taken)."""
+    if not isinstance(data, dict):
+        raise HarnessError(f"{where}: must be a table ([...] with key = value lines), got {type(data).__name__}")
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(data) - known)
     if unknown:
         raise HarnessError(f"{where}: unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-    return cls(**data)
+    hints = typing.get_type_hints(cls)
+    for key, value in data.items():
+        if not _type_ok(value, hints[key]):
+            raise HarnessError(f"{where}: field '{key}' must be {_type_name(hints[key])}, got {value!r}")
+        if isinstance(value, float) and hints[key] is float and not math.isfinite(value):
+            raise HarnessError(f"{where}: field '{key}' must be a finite number, got {value!r}")
+    obj = cls(**data)
+    return obj
+
+
+def _check_run_ranges(run: RunConfig, where: str) -> None:
+    for name, ok, want in (
+        ("max_tokens", run.max_tokens >= 1, "at least 1"),
+        ("temperature", run.temperature >= 0, "0 or more"),
+        ("top_p", 0 < run.top_p <= 1, "in (0, 1]"),
+        ("batch_size", run.batch_size >= 1, "at least 1"),
+        ("vllm_kv_cache_gib", run.vllm_kv_cache_gib > 0, "more than 0"),
+        ("history", run.history in ("own", "golden"), "own or golden"),
+        ("dtype", run.dtype in ("auto", "float32", "bfloat16", "float16"), "auto, float32, bfloat16 or float16"),
+    ):
+        if not ok:
+            raise HarnessError(f"{where}: field '{name}' must be {want}, got {getattr(run, name)!r}")
 
 
 def load_config(path: str | Path | None = None) -> HarnessConfig:
@@ -161,12 +220,21 @@ def load_config(path: str | Path | None = None) -> HarnessConfig:
     path = Path(path)
     if not path.exists():
         raise HarnessError(f"config file not found: {path}")
+    if path.is_dir():
+        raise HarnessError(f"{path}: is a directory, not a harness.toml file")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as e:
         raise HarnessError(f"{path}: invalid TOML: {e}") from None
+    except UnicodeDecodeError:
+        raise HarnessError(f"{path}: not a text file (harness.toml is UTF-8 TOML)") from None
+    except OSError as e:
+        raise HarnessError(f"{path}: cannot read: {e.strerror or e}") from None
     cfg = HarnessConfig(path=path)
-    for name, entry in (data.get("models") or {}).items():
+    models = data.get("models") or {}
+    if not isinstance(models, dict):
+        raise HarnessError(f"{path}: 'models' must be a table of [models.NAME] tables, got {type(models).__name__}")
+    for name, entry in models.items():
         where = f"{path}: [models.{name}]"
         if not isinstance(entry, dict) or "path" not in entry:
             raise HarnessError(f"{where}: field 'path' is required")
@@ -176,6 +244,7 @@ def load_config(path: str | Path | None = None) -> HarnessConfig:
         cfg.models[name] = model
     if "run" in data:
         cfg.run = _build(RunConfig, data["run"], f"{path}: [run]")
+        _check_run_ranges(cfg.run, f"{path}: [run]")
     if "scoring" in data:
         cfg.scoring = _build(ScoringConfig, data["scoring"], f"{path}: [scoring]")
     unknown = sorted(set(data) - {"models", "run", "scoring"})

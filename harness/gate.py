@@ -201,8 +201,12 @@ def load_rules(path: str | Path | None) -> GateConfig:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise HarnessError(f"rules file not found: {p}") from None
+    except IsADirectoryError:
+        raise HarnessError(f"{p}: is a directory, not a gate rules (TOML) file") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise HarnessError(f"{p}: not valid TOML ({e})") from None
+    except OSError as e:
+        raise HarnessError(f"{p}: cannot read: {e.strerror or e}") from None
     unknown = sorted(set(data) - {"gate", "rule"})
     if unknown:
         raise HarnessError(f"{p}: unknown table(s) {', '.join(map(repr, unknown))} (known: [gate], [[rule]])")

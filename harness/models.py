@@ -38,9 +38,9 @@ def resolve_model(
 
 def _from_path(name: str, path: str, source: str | None) -> ModelSpec:
     if path.startswith("replay:"):
-        file = Path(path[len("replay:") :])
-        if not file.is_file():
-            raise HarnessError(f"replay file not found: {file}")
+        from harness.runners.replay import check_replay_file
+
+        file = check_replay_file(path[len("replay:") :])
         return ModelSpec(name=name, path=str(file), source="replay", prompt_format="replay")
     p = Path(path).expanduser()
     if p.exists():

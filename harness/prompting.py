@@ -35,13 +35,35 @@ def render_raw(messages: list[Message]) -> str:
     return "".join(m["content"] + "\n" for m in messages)
 
 
+def render_text(tokenizer: Any, messages: list[Message], prompt_format: str) -> tuple[str, bool]:
+    """(prompt text, whether the tokenizer adds its special tokens) for the next assistant turn."""
+    if prompt_format == "chat":
+        # The template already writes BOS/special tokens where the model expects them.
+        return tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False), False
+    return render_raw(messages), True
+
+
 def render_ids(tokenizer: Any, messages: list[Message], prompt_format: str) -> list[int]:
     """Token ids of the prompt for the next assistant turn."""
-    if prompt_format == "chat":
-        text = tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
-        # The template already writes BOS/special tokens where the model expects them.
-        return list(tokenizer(text, add_special_tokens=False)["input_ids"])
-    return list(tokenizer(render_raw(messages), add_special_tokens=True)["input_ids"])
+    text, special = render_text(tokenizer, messages, prompt_format)
+    return list(tokenizer(text, add_special_tokens=special)["input_ids"])
+
+
+# A token spans at most this many characters in any tokenizer we meet: a prompt longer than
+# (limit + 1) x this many characters is measured on its first part only.
+MAX_CHARS_PER_TOKEN = 64
+
+
+def prompt_tokens(tokenizer: Any, messages: list[Message], prompt_format: str, limit: int) -> int:
+    """The prompt's length in tokens, exact up to `limit`; beyond it, some number > `limit`. A huge
+    prompt (megabytes) is not tokenised whole: its start already shows that it does not fit."""
+    text, special = render_text(tokenizer, messages, prompt_format)
+    head = (limit + 1) * MAX_CHARS_PER_TOKEN
+    if len(text) > head:
+        n = len(tokenizer(text[:head], add_special_tokens=special)["input_ids"])
+        if n > limit:
+            return n
+    return len(tokenizer(text, add_special_tokens=special)["input_ids"])
 
 
 def stop_token_ids(tokenizer: Any, generation_config: Any | None) -> list[int]:

@@ -29,6 +29,7 @@ from reports.terminal import (
     side_names,
     turn_rows,
     verdict_text,
+    visible_controls,
 )
 
 OUTPUT_LIMIT = 20_000  # characters of one output shown in the page (the JSON keeps all)
@@ -37,8 +38,9 @@ VERDICT_COLOURS = {"improved": "#1a7f37", "regressed": "#cf222e", "unchanged": "
 
 
 def esc(value: Any) -> str:
-    """HTML-escape anything for text and attribute context (quotes included)."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """HTML-escape anything for text and attribute context (quotes included); control characters and
+    bidi overrides (NUL, ESC, BEL, U+009B, U+202E…) are shown as visible escapes, as in the terminal."""
+    return visible_controls(html.escape("" if value is None else str(value), quote=True))
 
 
 def embed_json(data: Any) -> str:
@@ -50,7 +52,12 @@ def embed_json(data: Any) -> str:
         .replace("&", "\\u0026")
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
+        .translate(_JSON_INVISIBLE)
     )
+
+
+# C1 controls and bidi marks pass through json.dumps(ensure_ascii=False) raw: \u-escape them too.
+_JSON_INVISIBLE = {cp: f"\\u{cp:04x}" for cp in [*range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F]}
 
 
 def _pct(v: float | None) -> str:

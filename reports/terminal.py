@@ -26,11 +26,15 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 
 
+def visible_controls(text: str) -> str:
+    """Control characters (tab and newline aside) and bidi overrides as visible escapes: \\x1b, \\u202e."""
+    text = CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def safe(text: str, limit: int | None = None) -> Text:
     """Model output as inert text: control characters shown as escapes, long text cut."""
-    text = "" if text is None else str(text)
-    text = CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-    text = BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    text = visible_controls("" if text is None else str(text))
     if limit and len(text) > limit:
         text = text[:limit] + f" … [{len(text) - limit} more chars]"
     return Text(text)

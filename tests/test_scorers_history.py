@@ -18,12 +18,18 @@ class EchoEngine:
     def __init__(self, *a, **k):
         pass
 
-    def generate(self, conversations, max_tokens):
+    max_context = None
+
+    def generate(self, conversations, max_tokens, on_done=None):
         EchoEngine.calls += len(conversations)
-        return [
+        outs = [
             TurnOutput(f"ANSWER[{' | '.join(m['role'][0] + ':' + m['content'] for m in conv)}]", "stop")
             for conv in conversations
         ]
+        for j, out in enumerate(outs):
+            if on_done:
+                on_done(j, out)
+        return outs
 
     def close(self):
         pass

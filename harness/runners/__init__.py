@@ -23,17 +23,26 @@ from harness.runners.cache import GenerationCache, model_fingerprint, request_ke
 from harness.runners.dtype import generation_dtype
 
 BACKENDS = ("vllm", "hf", "replay")
-# Prompts per engine call: large enough for vLLM's continuous batching, small enough that a
-# killed run loses little (each chunk is cached as soon as it is done).
+# Prompts per engine call: large enough for vLLM's continuous batching. A killed run loses nothing
+# finished: every generation is written to the cache as soon as the engine hands it back.
 CHUNK = 512
+
+OnDone = Callable[[int, TurnOutput], None]  # (index in the batch, its output), as each one finishes
 
 
 class Engine(Protocol):
     backend: str
     prompt_format: str  # the format actually used: chat | raw
     notes: list[str]
+    max_context: int | None  # prompt + generated tokens the model takes; None: unknown
 
-    def generate(self, conversations: list[list[Message]], max_tokens: int) -> list[TurnOutput]: ...
+    def prompt_tokens(self, conversation: list[Message], limit: int) -> int:
+        """The prompt's length in tokens; exact up to `limit`, and more than `limit` when longer."""
+        ...
+
+    def generate(
+        self, conversations: list[list[Message]], max_tokens: int, on_done: OnDone | None = None
+    ) -> list[TurnOutput]: ...
 
     def close(self) -> None: ...
 
@@ -49,6 +58,7 @@ class ModelRun:
     cached_turns: int = 0
     seconds: float = 0.0
     max_tokens: int | None = None
+    skipped: dict[str, str] = field(default_factory=dict)  # case id -> why it was not run (prompt too long)
 
 
 def vllm_available() -> bool:
@@ -101,6 +111,20 @@ def _history_text(case: Case, k: int, own: str, golden: bool, fallback: set[str]
     return own
 
 
+def _too_long(engine: Engine, case: Case, k: int, conversation: list[Message], max_tokens: int, skipped: dict[str, str]) -> bool:
+    """A prompt that does not fit the model's context with room for `max_tokens` is not generated:
+    engines would cut it silently (vLLM from the left) or run past the model's positions (hf)."""
+    if engine.max_context is None:
+        return False
+    room = engine.max_context - max_tokens
+    n = engine.prompt_tokens(conversation, room) if room > 0 else 1
+    if n <= room:
+        return False
+    turn = f"turn {k + 1}: " if len(case.turns) > 1 else ""
+    skipped[case.id] = f"{turn}a prompt of more than {room} tokens (context {engine.max_context} - max_tokens {max_tokens})"
+    return True
+
+
 def run_model(
     spec: ModelSpec, cases: list[Case], run: RunConfig, progress: Progress | None = None, use_cache: bool | None = None
 ) -> ModelRun:
@@ -140,13 +164,19 @@ def run_model(
 
     outputs: dict[str, list[TurnOutput]] = {c.id: [] for c in cases}
     histories: dict[str, list[Message]] = {c.id: [] for c in cases}
+    skipped: dict[str, str] = {}
     engine: Engine | None = None
     prompt_format = ""
     generated = cached = 0
     total_turns = sum(len(c.turns) for c in cases)
+
+    def record(c: Case, k: int, out: TurnOutput) -> None:
+        outputs[c.id].append(out)
+        histories[c.id].append({"role": "assistant", "content": _history_text(c, k, out.text, golden, own_fallback)})
+
     try:
         for k in range(max((len(c.turns) for c in cases), default=0)):
-            active = [c for c in cases if len(c.turns) > k]
+            active = [c for c in cases if len(c.turns) > k and c.id not in skipped]
             misses: list[tuple[Case, str]] = []
             for c in active:
                 histories[c.id].append({"role": "user", "content": c.turns[k]})
@@ -158,8 +188,7 @@ def run_model(
                     continue
                 out, fmt = hit
                 prompt_format = prompt_format or fmt
-                outputs[c.id].append(out)
-                histories[c.id].append({"role": "assistant", "content": _history_text(c, k, out.text, golden, own_fallback)})
+                record(c, k, out)
                 cached += 1
             for i in range(0, len(misses), CHUNK):
                 chunk = misses[i : i + CHUNK]
@@ -169,19 +198,39 @@ def run_model(
                     engine = open_engine(spec, backend, run)
                     prompt_format = engine.prompt_format
                     notes.extend(engine.notes)
-                outs = engine.generate([histories[c.id] for c, _ in chunk], max_tokens)
-                cache.put_many([(key, out, prompt_format) for (_, key), out in zip(chunk, outs, strict=True)])
-                for (c, _), out in zip(chunk, outs, strict=True):
-                    outputs[c.id].append(out)
-                    histories[c.id].append(
-                        {"role": "assistant", "content": _history_text(c, k, out.text, golden, own_fallback)}
-                    )
+                chunk = [(c, key) for c, key in chunk if not _too_long(engine, c, k, histories[c.id], max_tokens, skipped)]
+                if not chunk:
+                    continue
+                done: list[TurnOutput | None] = [None] * len(chunk)
+
+                def finished(j: int, out: TurnOutput, chunk=chunk, done=done, fmt=prompt_format) -> None:
+                    done[j] = out
+                    cache.put(chunk[j][1], out, fmt)  # on disk at once: a killed run resumes from here
+
+                try:
+                    engine.generate([histories[c.id] for c, _ in chunk], max_tokens, on_done=finished)
+                finally:
+                    cache.sync()
+                for (c, _), out in zip(chunk, done, strict=True):
+                    assert out is not None, "the engine returned without finishing every request"
+                    record(c, k, out)
                 generated += len(chunk)
                 if progress:
                     progress(f"generating {spec.name}", generated + cached, total_turns)
     finally:
+        cache.close()
         if engine is not None:
             engine.close()
+    notes.extend(cache.notes)
+    if cache.torn_lines:
+        notes.append(f"the generation cache had {cache.torn_lines} torn line(s) from an interrupted write: skipped and removed")
+    if skipped:
+        why = next(iter(skipped.values()))
+        shown = ", ".join(list(skipped)[:5]) + (" …" if len(skipped) > 5 else "")
+        message = f"{len(skipped)} case(s) skipped, prompt longer than the model's context (e.g. {why}): {shown}"
+        if run.replay_strict:
+            raise HarnessError(f"{spec.name}: {message} (--strict)")
+        notes.append(message)
     if own_fallback:
         notes.append(
             f"--history golden: {len(own_fallback)} case(s) lack a golden answer for an earlier turn; the model's "
@@ -196,6 +245,7 @@ def run_model(
             history=[m["content"] for m in histories[cid] if m["role"] == "assistant"] if golden else None,
         )
         for cid, outs in outputs.items()
+        if cid not in skipped
     }
     return ModelRun(
         spec=spec,
@@ -207,4 +257,5 @@ def run_model(
         cached_turns=cached,
         seconds=time.perf_counter() - start,
         max_tokens=max_tokens,
+        skipped=skipped,
     )

@@ -6,7 +6,7 @@ import time
 
 from harness.config import RunConfig
 from harness.models import load_tokenizer, model_load_error
-from harness.prompting import Message, render_ids, resolve_prompt_format, stop_token_ids
+from harness.prompting import Message, prompt_tokens, render_ids, resolve_prompt_format, stop_token_ids
 from harness.records import FINISH_LENGTH, FINISH_STOP, ModelSpec, TurnOutput
 from harness.runners.dtype import generation_dtype
 
@@ -32,8 +32,15 @@ class HFEngine:
         self.pad_id = self.tokenizer.pad_token_id
         if self.pad_id is None:
             self.pad_id = self.stop_ids[0] if self.stop_ids else 0
+        # Positions the model was built for; a prompt beyond them would run on with only a warning.
+        self.max_context = getattr(self.model.config, "max_position_embeddings", None) or getattr(
+            self.model.config, "n_positions", None
+        )
 
-    def generate(self, conversations: list[list[Message]], max_tokens: int) -> list[TurnOutput]:
+    def prompt_tokens(self, conversation: list[Message], limit: int) -> int:
+        return prompt_tokens(self.tokenizer, conversation, self.prompt_format, limit)
+
+    def generate(self, conversations: list[list[Message]], max_tokens: int, on_done=None) -> list[TurnOutput]:
         import torch
 
         outs: list[TurnOutput] = []
@@ -74,6 +81,8 @@ class HFEngine:
                         latency_s=per_request,
                     )
                 )
+                if on_done is not None:
+                    on_done(len(outs) - 1, outs[-1])  # cached batch by batch: an interrupted run keeps them
         return outs
 
     def close(self) -> None:

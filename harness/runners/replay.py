@@ -161,11 +161,19 @@ def _first(ids: list[str]) -> str:
     return ", ".join(ids[:SHOW]) + (" …" if len(ids) > SHOW else "")
 
 
-def replay_generations(file: str, cases: list[Case], strict: bool = False) -> tuple[dict[str, Generation], list[str]]:
-    """Match a replay file's outputs to `cases`: (generations by case id, notes on mismatches)."""
+def check_replay_file(file: str | Path) -> Path:
+    """The replay file, or a HarnessError saying what is wrong with the path."""
     path = Path(file)
+    if path.is_dir():
+        raise HarnessError(f"{path}: is a directory; replay:FILE needs a JSONL or JSON file of model outputs")
     if not path.is_file():
         raise HarnessError(f"replay file not found: {path}")
+    return path
+
+
+def replay_generations(file: str, cases: list[Case], strict: bool = False) -> tuple[dict[str, Generation], list[str]]:
+    """Match a replay file's outputs to `cases`: (generations by case id, notes on mismatches)."""
+    path = check_replay_file(file)
     skipped: list[str] = []
     rows = read_replay(path, skipped)
     if not rows:

@@ -1,7 +1,10 @@
-"""vLLM backend: one `vllm.LLM` per model, every prompt of a turn in one `generate` call.
+"""vLLM backend: one `vllm.LLM` per model; every prompt of a turn is queued on its engine at once
+(continuous batching) and each result is handed back the moment it finishes, so a killed run keeps
+all finished generations in the cache.
 
 vLLM starts its engine core in a spawned process, so any script that reaches this code needs
-an `if __name__ == "__main__":` guard (the `harness` console script has one).
+an `if __name__ == "__main__":` guard (the `harness` console script has one). That process is
+bound to ours (harness/runners/lifetime.py): it dies with the harness, even on SIGKILL.
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from collections.abc import Iterator
 
 from harness.config import RunConfig, harness_home
 from harness.models import load_tokenizer, model_load_error
-from harness.prompting import Message, render_ids, resolve_prompt_format, stop_token_ids
+from harness.prompting import Message, prompt_tokens, render_ids, resolve_prompt_format, stop_token_ids
 from harness.records import FINISH_LENGTH, FINISH_STOP, ModelSpec, TurnOutput
 from harness.runners.dtype import generation_dtype
+from harness.runners.lifetime import bind_children
 
 
 def quiet_vllm() -> None:
@@ -98,6 +102,7 @@ class VLLMEngine:
         except (OSError, ValueError):
             gen_cfg = None
         self.stop_ids = stop_token_ids(self.tokenizer, gen_cfg)
+        bind_children(harness_home())  # the engine process must not outlive us
         try:
             with engine_stderr_to_log():
                 from vllm import LLM
@@ -106,10 +111,15 @@ class VLLMEngine:
                 self.llm = LLM(model=spec.path, seed=run.seed, dtype=dtype, enforce_eager=_on_cpu())
         except (OSError, ValueError) as e:
             raise model_load_error(spec, e) from None
-        self.max_len = self.llm.llm_engine.model_config.max_model_len
+        self.max_context = self.llm.llm_engine.model_config.max_model_len
+        self._requests = 0
 
-    def generate(self, conversations: list[list[Message]], max_tokens: int) -> list[TurnOutput]:
+    def prompt_tokens(self, conversation: list[Message], limit: int) -> int:
+        return prompt_tokens(self.tokenizer, conversation, self.prompt_format, limit)
+
+    def generate(self, conversations: list[list[Message]], max_tokens: int, on_done=None) -> list[TurnOutput]:
         from vllm import SamplingParams, TokensPrompt
+        from vllm.sampling_params import RequestOutputKind
 
         params = SamplingParams(
             max_tokens=max_tokens,
@@ -119,34 +129,51 @@ class VLLMEngine:
             stop_token_ids=self.stop_ids,
             # Keep template tokens in the text: a leaked "<|im_start|>user" is a finding.
             skip_special_tokens=False,
+            output_kind=RequestOutputKind.FINAL_ONLY,
         )
-        prompts = []
-        for conv in conversations:
-            ids = render_ids(self.tokenizer, conv, self.prompt_format)
-            room = self.max_len - max_tokens
-            if len(ids) > room:  # keep the most recent context; the cap itself is not shortened
-                ids = ids[-room:]
-            prompts.append(TokensPrompt(prompt_token_ids=ids))
+        # The runner only sends prompts that fit (prompt + max_tokens <= context): none is cut here.
+        engine = self.llm.llm_engine
+        index: dict[str, int] = {}
+        for j, conv in enumerate(conversations):
+            self._requests += 1
+            rid = f"harness-{self._requests}"
+            index[rid] = j
+            prompt = TokensPrompt(prompt_token_ids=render_ids(self.tokenizer, conv, self.prompt_format))
+            internal = engine.add_request(rid, prompt, params)
+            if isinstance(internal, str) and internal != rid:  # vLLM may suffix the id; outputs carry ours
+                index[internal] = j
+        pending = set(range(len(conversations)))
+        outs: list[TurnOutput | None] = [None] * len(conversations)
         t0 = time.perf_counter()
-        results = self.llm.generate(prompts, params, use_tqdm=False)
-        per_request = (time.perf_counter() - t0) / max(1, len(prompts))
-        outs = []
-        for res in results:
-            o = res.outputs[0]
-            tokens = list(o.token_ids)
-            stopped = o.finish_reason == "stop"
-            if stopped and tokens and tokens[-1] in self.stop_ids:
-                tokens = tokens[:-1]  # count only the answer, as the hf backend does
-            outs.append(
-                TurnOutput(
-                    text=o.text,
-                    finish_reason=FINISH_STOP if stopped else FINISH_LENGTH,
-                    prompt_tokens=len(res.prompt_token_ids or []),
-                    output_tokens=len(tokens),
-                    latency_s=per_request,
-                )
-            )
-        return outs
+        try:
+            while engine.has_unfinished_requests():
+                for res in engine.step():
+                    j = index.get(res.request_id)
+                    if not res.finished or j is None or j not in pending:
+                        continue
+                    pending.discard(j)
+                    outs[j] = self._output(res, time.perf_counter() - t0)
+                    if on_done is not None:
+                        on_done(j, outs[j])
+        except BaseException:
+            with contextlib.suppress(Exception):
+                engine.abort_request([rid for rid, j in index.items() if j in pending and rid.startswith("harness-")])
+            raise
+        return [o for o in outs if o is not None]
+
+    def _output(self, res, seconds: float) -> TurnOutput:
+        o = res.outputs[0]
+        tokens = list(o.token_ids)
+        stopped = o.finish_reason == "stop"
+        if stopped and tokens and tokens[-1] in self.stop_ids:
+            tokens = tokens[:-1]  # count only the answer, as the hf backend does
+        return TurnOutput(
+            text=o.text,
+            finish_reason=FINISH_STOP if stopped else FINISH_LENGTH,
+            prompt_tokens=len(res.prompt_token_ids or []),
+            output_tokens=len(tokens),
+            latency_s=seconds,  # time from the batch's start to this request's end
+        )
 
     def close(self) -> None:
         # Release the engine (and its worker process) before the next model is loaded.

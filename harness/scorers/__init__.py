@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from harness.records import Case, Check, Generation
 
@@ -26,18 +27,24 @@ class Scorer:
     # Reported, but not gated by the default rule: a family whose measured precision is not yet
     # good enough for a CI verdict (an explicit gate rule can still name it).
     advisory: bool = False
+    # (check name, kwargs) -> what is wrong with a declared check, or None: suites are checked on load.
+    validate: Callable[[str, Any], str | None] | None = None
 
 
 REGISTRY: dict[str, Scorer] = {}
 
 
-def scorer(name: str, help: str = "", advisory: bool = False) -> Callable[[ScorerFn], ScorerFn]:
+def scorer(
+    name: str, help: str = "", advisory: bool = False, validate: Callable[[str, Any], str | None] | None = None
+) -> Callable[[ScorerFn], ScorerFn]:
     """Register `fn` as the scorer of metric family `name`."""
 
     def register(fn: ScorerFn) -> ScorerFn:
         if name in REGISTRY:
             raise ValueError(f"scorer {name!r} registered twice")
-        REGISTRY[name] = Scorer(name=name, fn=fn, help=help or (fn.__doc__ or "").strip(), advisory=advisory)
+        REGISTRY[name] = Scorer(
+            name=name, fn=fn, help=help or (fn.__doc__ or "").strip(), advisory=advisory, validate=validate
+        )
         return fn
 
     return register
@@ -51,6 +58,16 @@ def score_case(case: Case, gen: Generation, names: list[str] | None = None) -> d
         if checks:
             out[name] = checks
     return out
+
+
+def check_spec_error(check_id: str, kwargs: Any) -> str | None:
+    """What is wrong with a declared check (unknown id of a known family, bad kwargs), else None.
+    Ids of families we do not know (IFEval's, others') are left to their scorers."""
+    family, _, name = check_id.partition(":")
+    s = REGISTRY.get(family)
+    if s is None or s.validate is None or not name:
+        return None
+    return s.validate(name, kwargs if isinstance(kwargs, dict) else {})
 
 
 def family_passed(checks: list[Check]) -> bool:

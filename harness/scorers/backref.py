@@ -29,7 +29,7 @@ from typing import Any
 from harness.scorers.dialogue import Turn
 from harness.scorers.implied import LANGS_EN, REQUEST_RE, TRANSLATE_RE, Implied
 from harness.scorers.terms import content_terms, overlap
-from harness.scorers.text import KwargError, count_words, crosses_language, find_any, int_kwarg, snippet
+from harness.scorers.text import KwargError, count_words, crosses_language, find_any, int_kwarg, snippet, str_list_kwarg
 
 _KINDS_EN = (
     r"response|answer|reply|message|output|version|paragraph|text|story|poem|email|e-mail|letter|list|plan|summary|essay|"
@@ -355,17 +355,8 @@ def check_longer(turn: Turn, kwargs: Mapping[str, Any], min_ratio: float) -> Ver
     return ratio >= min_ratio, f"{n_new} words against turn {j}'s {n_old} ({ratio:.2f}x; longer means >= {min_ratio}x)", ratio
 
 
-def _term_list(kwargs: Mapping[str, Any]) -> list[str]:
-    terms = kwargs.get("terms")
-    if isinstance(terms, str):
-        terms = [terms]
-    if not isinstance(terms, list | tuple) or not any(isinstance(t, str) and t.strip() for t in terms):
-        raise KwargError("kwarg 'terms' must be a non-empty list of strings")
-    return [t for t in terms if isinstance(t, str) and t.strip()]
-
-
 def _term_verdict(turn: Turn, kwargs: Mapping[str, Any], want_present: bool) -> Verdict:
-    terms = _term_list(kwargs)
+    terms = str_list_kwarg(kwargs, "terms")
     wrong = [t for t in terms if (find_any(turn.answer, [t]) is not None) != want_present]
     shown = ", ".join(repr(snippet(t, 30)) for t in (wrong or terms))
     if want_present:

@@ -63,6 +63,7 @@ from harness.scorers.text import (
     snippet,
     spec_fields,
     split_sentences,
+    str_list_kwarg,
     strip_code_blocks,
 )
 
@@ -102,14 +103,7 @@ def find_role_leak(answer: str, max_chars: int = 100_000) -> tuple[str, int] | N
 
 def check_recall(case: Case, gen: Generation, kwargs: Mapping[str, Any]) -> Check:
     cid = f"{FAMILY}:recall"
-    keywords = kwargs.get("keywords")
-    if isinstance(keywords, str):
-        keywords = [keywords]
-    if not isinstance(keywords, list | tuple) or not keywords:
-        raise KwargError("kwarg 'keywords' must be a non-empty list of strings")
-    keywords = [str(k) for k in keywords if k is not None and str(k).strip()]
-    if not keywords:
-        raise KwargError("kwarg 'keywords' must be a non-empty list of strings")
+    keywords = str_list_kwarg(kwargs, "keywords")
     idx, text = pick_turn(kwargs, gen)
     hit = find_any(text, keywords)
     shown = ", ".join(repr(k) for k in keywords[:5]) + (" …" if len(keywords) > 5 else "")
@@ -157,12 +151,7 @@ def _embedder() -> Any:
 
 def check_follow_up(case: Case, gen: Generation, kwargs: Mapping[str, Any]) -> Check:
     cid = f"{FAMILY}:follow_up"
-    entities = kwargs.get("entities")
-    if isinstance(entities, str):
-        entities = [entities]
-    if entities is not None and (not isinstance(entities, list | tuple) or not entities):
-        raise KwargError("kwarg 'entities' must be a non-empty list of strings")
-    ents = [str(e) for e in entities or () if e is not None and str(e).strip()]
+    ents = str_list_kwarg(kwargs, "entities", required=False)
     need = int_kwarg(kwargs, "min_entities", 1, minimum=1)
     idx, text = pick_turn(kwargs, gen)
     if ents:
@@ -379,7 +368,29 @@ def _inferred(turns: list[Turn], declared_at: set[tuple[str, int]]) -> list[Chec
     return checks
 
 
-@scorer(FAMILY, help="multi-turn: recalls earlier turns, builds on earlier answers, no fabricated turns or template tokens")
+def kwargs_error(name: str, kwargs: Mapping[str, Any]) -> str | None:
+    """What is wrong with a declared coherence check's id or kwargs (checked when a suite is loaded)."""
+    if name in ALWAYS_CHECKS:
+        return None
+    if name not in DECLARED_CHECKS and name not in TURN_CHECKS:
+        known = ", ".join(f"{FAMILY}:{k}" for k in (*DECLARED_CHECKS, *TURN_CHECKS, *ALWAYS_CHECKS))
+        return f"unknown check id '{FAMILY}:{name}' (known: {known})"
+    try:
+        for key in ("turn", "of", "than"):
+            if key in kwargs:
+                int_kwarg(kwargs, key, minimum=1)
+        if name == "recall":
+            str_list_kwarg(kwargs, "keywords")
+        elif name == "follow_up":
+            str_list_kwarg(kwargs, "entities", required=False)
+        elif name in ("drops", "keeps"):
+            str_list_kwarg(kwargs, "terms")
+    except KwargError as e:
+        return str(e)
+    return None
+
+
+@scorer(FAMILY, help="multi-turn: recalls earlier turns, builds on earlier answers, no fabricated turns or template tokens", validate=kwargs_error)
 def score_coherence(case: Case, gen: Generation) -> list[Check]:
     """Multi-turn: every later answer recalls what the user said, builds on the earlier answer it
     was asked to rework, does not contradict itself, and fabricates no turns (checked per turn)."""

@@ -666,7 +666,21 @@ FORMAT_CHECKS: dict[str, Callable[[str, Mapping[str, Any]], Verdict]] = {
 }
 
 
-@scorer(FAMILY, help="the answer has the shape asked for: declared format checks, plus those the prompt implies")
+def kwargs_error(name: str, kwargs: Mapping[str, Any]) -> str | None:
+    """What is wrong with a declared format check's id or kwargs (checked when a suite is loaded)."""
+    fn = FORMAT_CHECKS.get(name)
+    if fn is None:
+        return f"unknown check id '{FAMILY}:{name}' (known: {', '.join(f'{FAMILY}:{k}' for k in FORMAT_CHECKS)})"
+    try:
+        if "turn" in kwargs:
+            int_kwarg(kwargs, "turn", minimum=1)
+        fn("x", kwargs)  # the check reads its kwargs first: a bad one raises before any text is judged
+    except KwargError as e:
+        return str(e)
+    return None
+
+
+@scorer(FAMILY, help="the answer has the shape asked for: declared format checks, plus those the prompt implies", validate=kwargs_error)
 def score_format(case: Case, gen: Generation) -> list[Check]:
     """The answer has the shape asked for: declared `format:*` checks, plus the checks each turn's words
     imply (harness/scorers/implied.py; explicit wins) unless `[scoring] implied_checks = false`."""

@@ -39,6 +39,12 @@ CHUNK = 250
 _PAIRS: Sequence[tuple[Case, Generation]] = ()
 
 
+def _only_quiet_threads() -> bool:
+    """No thread but ours that could hold a lock across a fork: the interrupt watchdog
+    (harness/runners/lifetime.py) only waits in a read and is safe to fork beside."""
+    return all(t is threading.main_thread() or t.name.startswith("harness-interrupt") for t in threading.enumerate())
+
+
 def worker_count(n_cases: int, workers: int) -> int:
     """Processes to use: `workers` if set (1 = in-process), else one per core for large runs."""
     if workers > 0:
@@ -97,7 +103,7 @@ def score_cases(
                     progress(i, len(pairs))
         return out
     bounds = [(i, min(i + CHUNK, len(pairs))) for i in range(0, len(pairs), CHUNK)]
-    if threading.active_count() == 1 and "fork" in mp.get_all_start_methods():
+    if _only_quiet_threads() and "fork" in mp.get_all_start_methods():
         ctx, fn, jobs = mp.get_context("fork"), _score_range, bounds
         _PAIRS = pairs
     else:

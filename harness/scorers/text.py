@@ -379,6 +379,18 @@ def int_kwarg(kwargs: Mapping[str, Any], name: str, default: int | None = None, 
     return iv
 
 
+def str_list_kwarg(kwargs: Mapping[str, Any], name: str, required: bool = True) -> list[str]:
+    """A kwarg holding a non-empty list of non-empty strings (a lone string is a list of one)."""
+    v = kwargs.get(name)
+    if v is None and not required:
+        return []
+    if isinstance(v, str):
+        v = [v]
+    if not isinstance(v, list | tuple) or not v or not all(isinstance(x, str) and x.strip() for x in v):
+        raise KwargError(f"kwarg '{name}' must be a non-empty list of strings, got {v!r}")
+    return list(v)
+
+
 def spec_fields(spec: Any) -> tuple[str, Mapping[str, Any] | Any]:
     """(id, kwargs) of a CheckSpec (or a plain dict from a hand-built case)."""
     if isinstance(spec, Mapping):

@@ -132,7 +132,7 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as e:
-        raise HarnessError(f"{path}: not UTF-8 text (byte {e.start}): is this a suite file?") from None
+        raise HarnessError(f"{path}: not UTF-8 text (byte {e.start}): a binary file? JSONL, JSON and YAML files must be UTF-8 text") from None
     except OSError as e:
         raise HarnessError(f"{path}: cannot read ({e.strerror or e})") from None
 

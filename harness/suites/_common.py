@@ -46,10 +46,8 @@ def text_field(rec: dict[str, Any], key: str, required: bool = True, allow_empty
             raise RecordError(key, "missing")
         return None
     v = rec[key]
-    if isinstance(v, int | float) and not isinstance(v, bool):
-        v = str(v)
-    if not isinstance(v, str):
-        raise RecordError(key, f"must be a string, got {type(v).__name__}")
+    if not isinstance(v, str):  # a number where text belongs is bad data, not text to guess at
+        raise RecordError(key, f"must be a string, got {type(v).__name__} {str(v)[:40]!r}")
     if not v.strip() and not allow_empty:
         if required:
             raise RecordError(key, "empty")

@@ -7,11 +7,13 @@ file:line:field (a suite we or the user wrote should be fixed, not silently thin
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from harness.errors import HarnessError, where
 from harness.records import Case, CheckSpec
+from harness.scorers import check_spec_error
 from harness.suites import SUITE_EXTS, LoadLog, iter_records, suite_format
 
 REQUIRED = ("id", "category", "lang", "turns")
@@ -43,7 +45,7 @@ def parse_case(obj: Any, path: Path, lineno: int) -> Case:
         raise HarnessError(f"{where(path, lineno, 'turns')}: must be a non-empty list of non-empty strings")
     ref = obj.get("reference")
     if ref is not None and not isinstance(ref, str):
-        ref = str(ref)
+        raise HarnessError(f"{where(path, lineno, 'reference')}: must be a string (write {json.dumps(str(ref))}), got {type(ref).__name__}")
     aliases = obj.get("aliases") or []
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
         raise HarnessError(f"{where(path, lineno, 'aliases')}: must be a list of strings")
@@ -54,6 +56,9 @@ def parse_case(obj: Any, path: Path, lineno: int) -> Case:
         kwargs = spec.get("kwargs") or {}
         if not isinstance(kwargs, dict):
             raise HarnessError(f"{where(path, lineno, f'checks[{i}].kwargs')}: must be an object")
+        problem = check_spec_error(spec["id"], kwargs)
+        if problem:  # a suite mistake, not a model failure: said now, before anything is generated
+            raise HarnessError(f"{where(path, lineno, f'checks[{i}]')}: {problem}")
         checks.append(CheckSpec(id=spec["id"], kwargs=kwargs))
     references = obj.get("references") or []
     if not isinstance(references, list) or not all(r is None or isinstance(r, str) for r in references):
