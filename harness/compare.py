@@ -557,7 +557,7 @@ def build_run_results(
     notes: list[str] | None = None,
 ) -> dict[str, Any]:
     done = [c for c in cases if c.id in scored]
-    notes = [*(notes or []), *run.notes]
+    notes = list(notes or [])  # the model's own notes (fallbacks, skipped prompts) are in `model.notes`
     if len(done) < len(cases):
         notes.append(f"{len(cases) - len(done)} case(s) have no output and are left out")
     docs = [{**_case_head(c), "output": _side(scored[c.id])} for c in done]

@@ -271,7 +271,7 @@ def test_torn_cache_line_is_skipped_and_repaired(tmp_path, isolated_home, tiny_c
     assert p.returncode == 0, p.stderr
     doc = json.loads((tmp_path / "r.json").read_text())
     assert doc["model"]["cached_turns"] == 3 and doc["model"]["generated_turns"] == 3
-    assert any("torn line" in n for n in doc["notes"])
+    assert any("torn line" in n for n in doc["model"]["notes"])
     rows = [json.loads(x) for x in cache.read_text().splitlines()]  # every line whole again
     assert len(rows) == 6
 
