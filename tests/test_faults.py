@@ -344,7 +344,6 @@ def _marked(marker: str) -> list[int]:
 @pytest.mark.vllm
 @pytest.mark.slow
 def test_vllm_ctrl_c_at_start_up_and_sigkill_leave_nothing_behind(tmp_path, isolated_home, tiny_chat):
-    pytest.importorskip("vllm")
     s = many_prompts(tmp_path, 200)
     marker = f"HARNESS_FAULT_TEST_{os.getpid()}_{time.monotonic_ns()}"
     args = [HARNESS, "run", str(tiny_chat), "--suite", f"jsonl:{s}", "--backend", "vllm", "--max-tokens", "64"]

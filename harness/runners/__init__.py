@@ -208,11 +208,15 @@ def run_model(
                     cache.put(chunk[j][1], out, fmt)  # on disk at once: a killed run resumes from here
 
                 try:
-                    engine.generate([histories[c.id] for c, _ in chunk], max_tokens, on_done=finished)
+                    returned = engine.generate([histories[c.id] for c, _ in chunk], max_tokens, on_done=finished)
+                    for j, out in enumerate(returned):  # an engine that does not report as it goes
+                        if done[j] is None:
+                            finished(j, out)
                 finally:
                     cache.sync()
+                if any(out is None for out in done):
+                    raise RuntimeError(f"the {backend} engine returned {len(returned)} of {len(chunk)} generations")
                 for (c, _), out in zip(chunk, done, strict=True):
-                    assert out is not None, "the engine returned without finishing every request"
                     record(c, k, out)
                 generated += len(chunk)
                 if progress:
