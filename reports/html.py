@@ -27,7 +27,7 @@ from reports.terminal import (
     is_continuous,
     is_headline,
     side_names,
-    turn_rows,
+    turn_grid,
     verdict_text,
     visible_controls,
 )
@@ -409,15 +409,14 @@ def breakdown_table(results: dict[str, Any], key: str) -> str:
 
 
 def per_turn_html(results: dict[str, Any]) -> str:
-    rows = turn_rows(results)
-    turns = sorted({r["turn"] for r in rows})
-    if len(turns) < 2:
+    grid = turn_grid(results)
+    if grid is None:
         return ""
-    cell = {(r["family"], r["turn"]): r for r in rows}
+    turns, families, cell = grid
     out = ["<table class=per-turn><thead><tr><th class=l>family</th>"]
     out += [f"<th>turn {esc(k)}</th>" for k in turns]
     out.append("</tr></thead><tbody>")
-    for fam in dict.fromkeys(r["family"] for r in rows):
+    for fam in families:
         out.append(f"<tr><td class=l>{esc(fam)}</td>")
         for k in turns:
             r = cell.get((fam, k))

@@ -21,7 +21,7 @@ from reports.terminal import (
     is_continuous,
     is_headline,
     side_names,
-    turn_rows,
+    turn_grid,
     verdict_text,
 )
 
@@ -103,13 +103,12 @@ def _breakdown(results: dict[str, Any], key: str) -> list[str]:
 
 def per_turn_lines(results: dict[str, Any]) -> list[str]:
     """A families x turns table of base → sft pass rates (MT-Bench's turn 1 / turn 2)."""
-    rows = turn_rows(results)
-    turns = sorted({r["turn"] for r in rows})
-    if len(turns) < 2:
+    grid = turn_grid(results)
+    if grid is None:
         return []
-    cell = {(r["family"], r["turn"]): r for r in rows}
+    turns, families, cell = grid
     out = ["| family | " + " | ".join(f"turn {k}" for k in turns) + " |", "|---|" + "--:|" * len(turns)]
-    for fam in dict.fromkeys(r["family"] for r in rows):
+    for fam in families:
         vals = []
         for k in turns:
             r = cell.get((fam, k))

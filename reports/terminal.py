@@ -282,20 +282,17 @@ def _breakdown(results: dict[str, Any], key: str, title: str) -> Table | None:
 
 def per_turn_table(results: dict[str, Any]) -> Table | None:
     """Families x turns over the multi-turn cases: base → sft pass rates (MT-Bench's turn 1 / turn 2)."""
-    rows = turn_rows(results)
-    if not rows:
+    grid = turn_grid(results)
+    if grid is None:
         return None
-    turns = sorted({r["turn"] for r in rows})
-    if len(turns) < 2:
-        return None
-    cell = {(r["family"], r["turn"]): r for r in rows}
-    paired = "value" not in rows[0]
+    turns, families, cell = grid
+    paired = "value" not in next(iter(cell.values()))
     title = "Per turn (multi-turn cases; base → sft; ▲▼ significant after Holm over this table)" if paired else "Per turn (multi-turn cases: share passing)"
     t = Table(title=title, title_justify="left")
     t.add_column("family")
     for k in turns:
         t.add_column(f"turn {k}", justify="right")
-    for fam in dict.fromkeys(r["family"] for r in rows):
+    for fam in families:
         vals: list[Any] = []
         for k in turns:
             r = cell.get((fam, k))
@@ -308,6 +305,16 @@ def per_turn_table(results: dict[str, Any]) -> Table | None:
                 vals.append(Text(f"{_pct(r['base'])} → {_pct(r['sft'])} (n={r['n']}){mark}", style=VERDICT_STYLE.get(r.get("verdict", ""), "")))
         t.add_row(Text(fam, style="bold" if fam == "all" else ""), *vals)
     return t
+
+
+def turn_grid(results: dict[str, Any]) -> tuple[list[int], list[str], dict[tuple[str, int], dict[str, Any]]] | None:
+    """(turns, families, row by (family, turn)) for the per-turn tables of every renderer; None when
+    the document has fewer than two turns to show."""
+    rows = turn_rows(results)
+    turns = sorted({r["turn"] for r in rows})
+    if len(turns) < 2:
+        return None
+    return turns, list(dict.fromkeys(r["family"] for r in rows)), {(r["family"], r["turn"]): r for r in rows}
 
 
 def turn_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
