@@ -19,15 +19,16 @@ import json
 from typing import Any
 
 from harness.provenance import provenance_lines
-from reports.terminal import (
-    case_change,
+from harness.stats import format_p
+from reports.document import case_change, side_names, turn_grid
+from reports.formatting import (
     fmt_ci,
     fmt_delta,
     fmt_level,
+    fmt_pct,
+    fmt_pct_se,
     is_continuous,
     is_headline,
-    side_names,
-    turn_grid,
     verdict_text,
     visible_controls,
 )
@@ -58,16 +59,6 @@ def embed_json(data: Any) -> str:
 
 # C1 controls and bidi marks pass through json.dumps(ensure_ascii=False) raw: \u-escape them too.
 _JSON_INVISIBLE = {cp: f"\\u{cp:04x}" for cp in [*range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F]}
-
-
-def _pct(v: float | None) -> str:
-    return "—" if v is None else f"{100 * v:.1f}%"
-
-
-def _p(p: float | None) -> str:
-    if p is None:
-        return "—"
-    return "&lt;0.001" if p < 0.001 else f"{p:.3f}"
 
 
 CSS = """
@@ -209,12 +200,12 @@ def bar_chart(title: str, groups: list[tuple[str, float, float, str]], width: in
             w = max(0.0, min(1.0, v or 0.0)) * plot_w
             parts.append(
                 f'<rect x="{label_w}" y="{y + 3 + j * 12}" width="{w:.1f}" height="11" fill="{colour}">'
-                f"<title>{esc(label)} {'base' if j == 0 else 'sft'}: {_pct(v)}</title></rect>"
+                f"<title>{esc(label)} {'base' if j == 0 else 'sft'}: {fmt_pct(v)}</title></rect>"
             )
         mark = {"improved": "▲", "regressed": "▼"}.get(verdict, "")
         parts.append(
             f'<text x="{label_w + plot_w + 4}" y="{y + 17}" font-size="11" fill="{VERDICT_COLOURS.get(verdict, "#000")}">'
-            f"{_pct(s)} {mark}</text>"
+            f"{fmt_pct(s)} {mark}</text>"
         )
     axis_y = top + row_h * len(groups) + 4
     for frac in (0, 0.5, 1):
@@ -340,7 +331,7 @@ def metric_table(rows: list[dict[str, Any]]) -> str:
             f'<tr class="{"" if fam else "sub"}" data-metric="{esc(r["name"])}">'
             f'<td class="l name">{esc(r["name"])}</td><td>{esc(fmt_level(r, r.get("base")))}</td>'
             f"<td>{esc(fmt_level(r, r.get('sft')))}</td><td>{esc(fmt_delta(r, r.get('delta')))}</td>"
-            f"<td>{esc(fmt_ci(r))}</td><td>{_p(r.get('p_value'))}</td><td>{_p(r.get('p_adjusted'))}</td>"
+            f"<td>{esc(fmt_ci(r))}</td><td>{esc(format_p(r.get('p_value')))}</td><td>{esc(format_p(r.get('p_adjusted')))}</td>"
             f"<td>{esc(r.get('n'))}</td><td>{'—' if cont else len(r.get('fixes', []))}</td>"
             f"<td>{'—' if cont else len(r.get('regressions', []))}</td>"
             f'<td class="l v-{esc(r.get("verdict"))}">{esc(verdict_text(r))}</td></tr>'
@@ -359,16 +350,13 @@ def instruction_table(results: dict[str, Any]) -> str:
         "<th>sft</th><th>Δ</th><th>instructions</th><th>prompts</th></tr></thead><tbody>"
     ]
 
-    def pm(v: float | None, se: float | None) -> str:
-        return "—" if v is None else f"{100 * v:.1f}%" + (f" ± {100 * se:.1f}" if se is not None else "")
-
     for r in rows:
         for key, label in (("instruction_level", ""), ("instruction_level_loose", " (loose)")):
             il = r.get(key)
             if il:
                 out.append(
-                    f"<tr><td class=l>{esc(r['name'] + label)}</td><td>{esc(pm(il['base'], il['base_se']))}</td>"
-                    f"<td>{esc(pm(il['sft'], il['sft_se']))}</td><td>{esc(pm(il['delta'], il['delta_se']))}</td>"
+                    f"<tr><td class=l>{esc(r['name'] + label)}</td><td>{esc(fmt_pct_se(il['base'], il['base_se']))}</td>"
+                    f"<td>{esc(fmt_pct_se(il['sft'], il['sft_se']))}</td><td>{esc(fmt_pct_se(il['delta'], il['delta_se']))}</td>"
                     f"<td>{esc(il['n_instructions'])}</td><td>{esc(il['n_prompts'])}</td></tr>"
                 )
     out.append("</tbody></table>")
@@ -400,8 +388,8 @@ def breakdown_table(results: dict[str, Any], key: str) -> str:
             else:
                 out.append(
                     f'<td class="v-{esc(r["verdict"])}" title="{esc(verdict_text(r))}, p (Holm) '
-                    f'{esc(_p(r.get("p_adjusted")).replace("&lt;", "<"))}">'
-                    f"{_pct(r['base'])} → {_pct(r['sft'])} <span class=muted>(n={esc(r['n'])})</span></td>"
+                    f'{esc(format_p(r.get("p_adjusted")))}">'
+                    f"{fmt_pct(r['base'])} → {fmt_pct(r['sft'])} <span class=muted>(n={esc(r['n'])})</span></td>"
                 )
         out.append("</tr>")
     out.append("</tbody></table>")
@@ -423,11 +411,11 @@ def per_turn_html(results: dict[str, Any]) -> str:
             if r is None:
                 out.append("<td class=muted>·</td>")
             elif "value" in r:
-                out.append(f"<td>{_pct(r['value'])} <span class=muted>(n={esc(r['n'])})</span></td>")
+                out.append(f"<td>{fmt_pct(r['value'])} <span class=muted>(n={esc(r['n'])})</span></td>")
             else:
                 mark = {"improved": " ▲", "regressed": " ▼"}.get(r.get("verdict", ""), "")
                 out.append(
-                    f'<td class="v-{esc(r.get("verdict"))}">{_pct(r["base"])} → {_pct(r["sft"])}{mark} '
+                    f'<td class="v-{esc(r.get("verdict"))}">{fmt_pct(r["base"])} → {fmt_pct(r["sft"])}{mark} '
                     f"<span class=muted>(n={esc(r['n'])})</span></td>"
                 )
         out.append("</tr>")

@@ -12,7 +12,8 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from reports.terminal import fmt_ci, fmt_delta, fmt_level, is_headline, verdict_text
+from harness.stats import format_p
+from reports.formatting import fmt_ci, fmt_delta, fmt_level, is_headline, verdict_text
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -21,15 +22,11 @@ def clean(text: Any) -> str:
     return _XML_BAD.sub("\ufffd", "" if text is None else str(text))
 
 
-def _p(p: float | None) -> str:
-    return "—" if p is None else ("<0.001" if p < 0.001 else f"{p:.3f}")
-
-
 def metric_summary(r: dict[str, Any]) -> str:
     return (
         f"base {fmt_level(r, r.get('base'))} -> sft {fmt_level(r, r.get('sft'))}, "
-        f"delta {fmt_delta(r, r.get('delta'))} (95% CI {fmt_ci(r)}), p {_p(r.get('p_value'))}, "
-        f"p (Holm) {_p(r.get('p_adjusted'))}, n {r.get('n')}, verdict {verdict_text(r)}"
+        f"delta {fmt_delta(r, r.get('delta'))} (95% CI {fmt_ci(r)}), p {format_p(r.get('p_value'))}, "
+        f"p (Holm) {format_p(r.get('p_adjusted'))}, n {r.get('n')}, verdict {verdict_text(r)}"
     )
 
 

@@ -14,16 +14,9 @@ import re
 from typing import Any
 
 from harness.provenance import provenance_lines
-from reports.terminal import (
-    fmt_ci,
-    fmt_delta,
-    fmt_level,
-    is_continuous,
-    is_headline,
-    side_names,
-    turn_grid,
-    verdict_text,
-)
+from harness.stats import format_p
+from reports.document import side_names, turn_grid
+from reports.formatting import fmt_ci, fmt_delta, fmt_level, fmt_pct, is_continuous, is_headline, verdict_text
 
 MAX_CHARS = 60_000
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -38,12 +31,6 @@ def md(text: Any) -> str:
     return s
 
 
-def _p(p: float | None) -> str:
-    if p is None:
-        return "—"
-    return "&lt;0.001" if p < 0.001 else f"{p:.3f}"
-
-
 def _metric_rows(rows: list[dict[str, Any]]) -> list[str]:
     out = [
         "| metric | base | sft | Δ | 95% CI | p (Holm) | n | fixed / broke | verdict |",
@@ -56,7 +43,7 @@ def _metric_rows(rows: list[dict[str, Any]]) -> list[str]:
         v = r.get("verdict", "unchanged")
         out.append(
             f"| {name} | {fmt_level(r, r.get('base'))} | {fmt_level(r, r.get('sft'))} | "
-            f"{fmt_delta(r, r.get('delta'))} | {fmt_ci(r)} | {_p(r.get('p_adjusted'))} | {r.get('n')} | "
+            f"{fmt_delta(r, r.get('delta'))} | {fmt_ci(r)} | {md(format_p(r.get('p_adjusted')))} | {r.get('n')} | "
             f"{flips} | {ICON.get(v, '')} {verdict_text(r)} |"
         )
     return out
@@ -115,9 +102,9 @@ def per_turn_lines(results: dict[str, Any]) -> list[str]:
             if r is None:
                 vals.append("·")
             elif "value" in r:
-                vals.append(f"{100 * r['value']:.1f}% (n={r['n']})")
+                vals.append(f"{fmt_pct(r['value'])} (n={r['n']})")
             else:
-                vals.append(f"{100 * r['base']:.1f}% → {100 * r['sft']:.1f}% {ICON.get(r.get('verdict', ''), '')} (n={r['n']})")
+                vals.append(f"{fmt_pct(r['base'])} → {fmt_pct(r['sft'])} {ICON.get(r.get('verdict', ''), '')} (n={r['n']})")
         out.append(f"| {md(fam)} | " + " | ".join(vals) + " |")
     return out
 

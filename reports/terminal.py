@@ -8,7 +8,6 @@ appear only on a terminal (Rich writes plain text to pipes and files) and never 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rich.console import Console, Group
@@ -16,20 +15,23 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from harness.per_turn import per_turn_rows, per_turn_values
 from harness.provenance import provenance_lines
-from harness.scorers.ifeval import ifeval_table
+from harness.stats import format_p
+from reports.document import case_change, side_names, turn_grid
+from reports.formatting import (
+    fmt_ci,
+    fmt_delta,
+    fmt_level,
+    fmt_pct,
+    fmt_pct_se,
+    is_continuous,
+    is_headline,
+    verdict_text,
+    visible_controls,
+)
+from reports.ifeval import ifeval_table
 
 VERDICT_STYLE = {"improved": "bold green", "regressed": "bold red", "unchanged": "dim"}
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# Unicode bidi overrides/isolates can reorder what the user sees: show them as escapes too.
-BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
-
-
-def visible_controls(text: str) -> str:
-    """Control characters (tab and newline aside) and bidi overrides as visible escapes: \\x1b, \\u202e."""
-    text = CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-    return BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def safe(text: str, limit: int | None = None) -> Text:
@@ -38,59 +40,6 @@ def safe(text: str, limit: int | None = None) -> Text:
     if limit and len(text) > limit:
         text = text[:limit] + f" … [{len(text) - limit} more chars]"
     return Text(text)
-
-
-def _pct(v: float | None) -> str:
-    return "—" if v is None else f"{100 * v:.1f}%"
-
-
-def _p(p: float | None) -> str:
-    if p is None:
-        return "—"
-    return "<0.001" if p < 0.001 else f"{p:.3f}"
-
-
-def is_headline(r: dict[str, Any]) -> bool:
-    return r.get("category", "all") == "all" and r.get("lang", "all") == "all"
-
-
-def is_continuous(r: dict[str, Any]) -> bool:
-    return r.get("kind") == "continuous"
-
-
-def fmt_level(r: dict[str, Any], v: float | None) -> str:
-    """A row's base/sft value: a share for binary metrics, a mean for continuous ones."""
-    if v is None:
-        return "—"
-    return f"{v:.4g}" if is_continuous(r) else _pct(v)
-
-
-def fmt_delta(r: dict[str, Any], v: float | None) -> str:
-    if v is None:
-        return "—"
-    return f"{v:+.4g}" if is_continuous(r) else f"{100 * v:+.1f}"
-
-
-def fmt_ci(r: dict[str, Any]) -> str:
-    lo, hi = r.get("ci_low"), r.get("ci_high")
-    if lo is None or hi is None:
-        return "—"
-    return f"[{fmt_delta(r, lo)}, {fmt_delta(r, hi)}]"
-
-
-def verdict_text(r: dict[str, Any]) -> str:
-    """The verdict as shown: continuous rows without a better direction say which way they moved."""
-    v = r.get("verdict", "unchanged")
-    if is_continuous(r) and r.get("direction", "none") == "none":
-        if r.get("significant"):
-            v = "higher" if (r.get("delta") or 0) > 0 else "lower"
-        else:
-            v = "no clear change"
-    if r.get("small_sample"):
-        v += " (few pairs)"
-    if r.get("advisory"):
-        v += " (advisory)"
-    return v
 
 
 def short_name(r: dict[str, Any]) -> tuple[str, bool]:
@@ -178,8 +127,8 @@ def _row_cells(r: dict[str, Any], cols: list[str], compact: bool = False) -> lis
         "sft": fmt_level(r, r.get("sft")),
         "Δ": Text(fmt_delta(r, delta), style="green" if delta > 0 else "red" if delta < 0 else ""),
         "95% CI": fmt_ci(r),
-        "p": _p(r.get("p_value")),
-        "p (Holm)": _p(r.get("p_adjusted")),
+        "p": format_p(r.get("p_value")),
+        "p (Holm)": format_p(r.get("p_adjusted")),
         "n": str(r.get("n")),
         "fixed/broke": "—" if is_continuous(r) else f"{len(r.get('fixes', []))}/{len(r.get('regressions', []))}",
         "verdict": Text(verdict_text(r), style=style),
@@ -229,17 +178,11 @@ def instruction_table(results: dict[str, Any]) -> Table | None:
             il = r.get(key)
             if not il:
                 continue
-
-            def pm(v: float | None, se: float | None) -> str:
-                if v is None:
-                    return "—"
-                return f"{100 * v:.1f}%" + (f" ± {100 * se:.1f}" if se is not None else "")
-
             t.add_row(
                 r["name"] + label,
-                pm(il.get("base"), il.get("base_se")),
-                pm(il.get("sft"), il.get("sft_se")),
-                pm(il.get("delta"), il.get("delta_se")).replace("%", ""),
+                fmt_pct_se(il.get("base"), il.get("base_se")),
+                fmt_pct_se(il.get("sft"), il.get("sft_se")),
+                fmt_pct_se(il.get("delta"), il.get("delta_se")).replace("%", ""),
                 str(il.get("n_instructions")),
                 str(il.get("n_prompts")),
             )
@@ -272,7 +215,7 @@ def _breakdown(results: dict[str, Any], key: str, title: str) -> Table | None:
                 mark = {"improved": " ▲", "regressed": " ▼"}.get(r["verdict"], "")
                 vals.append(
                     Text(
-                        f"{_pct(r['base'])} → {_pct(r['sft'])} (n={r['n']}){mark}",
+                        f"{fmt_pct(r['base'])} → {fmt_pct(r['sft'])} (n={r['n']}){mark}",
                         style=VERDICT_STYLE.get(r["verdict"], ""),
                     )
                 )
@@ -299,31 +242,12 @@ def per_turn_table(results: dict[str, Any]) -> Table | None:
             if r is None:
                 vals.append(Text("·", style="dim"))
             elif "value" in r:
-                vals.append(f"{_pct(r['value'])} (n={r['n']})")
+                vals.append(f"{fmt_pct(r['value'])} (n={r['n']})")
             else:
                 mark = {"improved": " ▲", "regressed": " ▼"}.get(r.get("verdict", ""), "")
-                vals.append(Text(f"{_pct(r['base'])} → {_pct(r['sft'])} (n={r['n']}){mark}", style=VERDICT_STYLE.get(r.get("verdict", ""), "")))
+                vals.append(Text(f"{fmt_pct(r['base'])} → {fmt_pct(r['sft'])} (n={r['n']}){mark}", style=VERDICT_STYLE.get(r.get("verdict", ""), "")))
         t.add_row(Text(fam, style="bold" if fam == "all" else ""), *vals)
     return t
-
-
-def turn_grid(results: dict[str, Any]) -> tuple[list[int], list[str], dict[tuple[str, int], dict[str, Any]]] | None:
-    """(turns, families, row by (family, turn)) for the per-turn tables of every renderer; None when
-    the document has fewer than two turns to show."""
-    rows = turn_rows(results)
-    turns = sorted({r["turn"] for r in rows})
-    if len(turns) < 2:
-        return None
-    return turns, list(dict.fromkeys(r["family"] for r in rows)), {(r["family"], r["turn"]): r for r in rows}
-
-
-def turn_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """The document's per-turn rows, computed from its cases when it predates them."""
-    rows = results.get("per_turn")
-    if rows is not None:
-        return rows
-    cases = results.get("cases") or []
-    return per_turn_rows(cases) if results.get("kind") in ("compare", "baseline") else per_turn_values(cases)
 
 
 def category_table(results: dict[str, Any]) -> Table | None:
@@ -361,14 +285,6 @@ def flips(results: dict[str, Any], limit: int = 8) -> Table | None:
             safe(f"{len(fix)}: {_id_list(fix, limit)}" if fix else "0"),
         )
     return t
-
-
-def case_change(case: dict[str, Any], a: str = "base", b: str = "sft") -> tuple[list[str], list[str]]:
-    """(families fixed, families broken) on one case."""
-    sb, ss = case[a]["scores"], case[b]["scores"]
-    fixed = [f for f in ss if f in sb and ss[f] > sb[f]]
-    broke = [f for f in ss if f in sb and ss[f] < sb[f]]
-    return fixed, broke
 
 
 def pick_examples(results: dict[str, Any], k: int = 4) -> list[dict[str, Any]]:
@@ -428,11 +344,6 @@ def _side_panel(title: str, side: dict[str, Any], text_limit: int) -> Panel:
     if not failed:
         parts.append(Text("✓ all checks passed", style="green"))
     return Panel(Group(*parts), title=safe(title))
-
-
-def side_names(results: dict[str, Any]) -> tuple[str, str]:
-    models = results.get("models") or {}
-    return (models.get("base", {}).get("name", "base"), models.get("sft", {}).get("name", "sft"))
 
 
 def examples(results: dict[str, Any], console: Console, k: int = 4) -> list[Any]:
@@ -503,9 +414,7 @@ def render_run(results: dict[str, Any], console: Console) -> None:
     t.add_column("value", justify="right")
     t.add_column("n", justify="right")
     for r in results["metrics"]:
-        value = r["value"]
-        shown = f"{value:.4g}" if r.get("kind") == "continuous" else _pct(value)
-        t.add_row(safe(r["name"]), safe(str(r["category"])), r.get("lang", "all"), shown, str(r["n"]))
+        t.add_row(safe(r["name"]), safe(str(r["category"])), r.get("lang", "all"), fmt_level(r, r["value"]), str(r["n"]))
     console.print(t)
     for table in (per_turn_table(results), ifeval_table(results)):  # IFEval: four aggregates, per-instruction strict/loose
         if table is not None:

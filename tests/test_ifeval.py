@@ -15,9 +15,7 @@ from harness.scorers import score_case
 from harness.scorers.ifeval import (
     evaluate_instruction,
     ifeval_aggregates,
-    ifeval_lines,
     ifeval_report,
-    ifeval_table,
     instruction_id,
     score_ifeval,
 )
@@ -28,6 +26,7 @@ from harness.scorers.ifeval_instructions import (
     response_variants,
     word_tokenize,
 )
+from reports.ifeval import ifeval_lines, ifeval_table
 
 DATA = Path(__file__).parent / "data" / "ifeval"
 

@@ -1,10 +1,10 @@
 """The training configuration: `[sft]`, `[lora]` and `[trl]` sections of a TOML file.
 
-    [sft]                     # trainers.sft.SFTOptions
+    [sft]                     # trainers.options.SFTOptions
     epochs = 2
     learning_rate = 2e-4
     eval_ratio = 0.05
-    [lora]                    # LoraOptions below
+    [lora]                    # trainers.options.LoraOptions
     enabled = true
     r = 16
     [trl]                     # any other trl.SFTConfig / TrainingArguments keyword, passed through verbatim
@@ -28,17 +28,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from trainers.sft import SFTOptions, check_trl_args
-
-
-@dataclass
-class LoraOptions:
-    enabled: bool = field(default=False, metadata={"help": "train a LoRA adapter instead of all weights"})
-    r: int = field(default=16, metadata={"help": "LoRA rank"})
-    alpha: int = field(default=32, metadata={"help": "LoRA scaling numerator (scale = alpha / r)"})
-    dropout: float = field(default=0.05, metadata={"help": "dropout on the LoRA input"})
-    target_modules: str | list[str] = field(default="all-linear", metadata={"help": "modules that get adapters; 'all-linear' = every linear layer but the output head"})
-    merge: bool = field(default=True, metadata={"help": "true: OUT/ holds merged full weights only; false: also keep the unmerged adapter in OUT/adapter (OUT/ stays a loadable merged model)"})
+from trainers.options import LoraOptions, SFTOptions, check_trl_args
 
 
 @dataclass

@@ -7,11 +7,12 @@
     report = result.to_report(loaded.sources)
 
 formats.py reads rows into Examples, load.py reads files, clean.py runs the steps (filters.py,
-near_dup.py, decontam.py), inspect.py summarises a file. CLI: `harness data clean|inspect`.
+near_dup.py, decontam.py) with the knobs in options.py, inspect.py summarises a file. CLI: `harness data clean|inspect`.
 """
 
-from trainers.data.clean import CleanOptions, CleanResult, Drop, clean
+from trainers.data.clean import CleanResult, Drop, clean
 from trainers.data.formats import Example, Rejected
 from trainers.data.load import Loaded, load_examples
+from trainers.data.options import CleanOptions
 
 __all__ = ["CleanOptions", "CleanResult", "Drop", "Example", "Loaded", "Rejected", "clean", "load_examples"]

@@ -10,13 +10,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from difflib import SequenceMatcher
-from typing import TYPE_CHECKING
 
 from trainers.data.formats import ASSISTANT, USER, Example
+from trainers.data.options import CleanOptions
 from trainers.data.text import is_char_lang, normalize, tokens
-
-if TYPE_CHECKING:
-    from trainers.data.clean import CleanOptions
 
 # Normalised (see text.normalize: casefolded, punctuation removed) answers that stand in for a
 # real one. An answer of punctuation only ("...", "-", "?") normalises to "" and counts too.

@@ -12,9 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from trainers.data.clean import NO_CATEGORY, CleanOptions, conversation_key, find_near_duplicates
+from trainers.data.clean import NO_CATEGORY, conversation_key, find_near_duplicates
 from trainers.data.formats import ASSISTANT
 from trainers.data.load import Loaded
+from trainers.data.options import CleanOptions
 
 PERCENTILES = (5, 50, 95, 100)
 
