@@ -13,8 +13,9 @@ from tiny_sft import ROWS, build_tiny_base
 from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig
 
 from trainers.chat_template import DEFAULT_CHAT_TEMPLATE, IM_END, IM_START, add_chat_template
+from trainers.options import SFTOptions
 from trainers.pretrain import pack
-from trainers.sft import SFTOptions, build_trainer, prepare_chat_model, train_sft
+from trainers.sft import build_trainer, prepare_chat_model, train_sft
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,9 @@ from tiny_sft import ROWS, build_tiny_base
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from trainers.chat_template import IM_END
-from trainers.sft import CHECKPOINTS, SFTOptions, build_trainer, prepare_chat_model, run_training, split_rows
-from trainers.train_config import LoraOptions, TrainConfig, config_rows, config_table, load_train_config
+from trainers.options import LoraOptions, SFTOptions
+from trainers.sft import CHECKPOINTS, build_trainer, prepare_chat_model, run_training, split_rows
+from trainers.train_config import TrainConfig, config_rows, config_table, load_train_config
 
 FAST = dict(batch_size=4, logging_steps=1, learning_rate=5e-3)
 
