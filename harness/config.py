@@ -61,9 +61,13 @@ class RunConfig:
     replay_strict: bool = field(default=False, metadata={"help": "replay: unmatched, missing or duplicate outputs are errors"})
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScoringConfig:
-    """Thresholds of the scorers (harness/scorers/); `[scoring]` in harness.toml overrides them."""
+    """Thresholds of the scorers (harness/scorers/); `[scoring]` in harness.toml overrides them.
+
+    Passed to every scorer as an argument (`score_case(case, gen, cfg)`), never installed globally:
+    two runs with different thresholds can score side by side in one process. Frozen: derive a
+    variant with `dataclasses.replace`."""
 
     echo_min_ratio: float = field(default=0.6, metadata={"help": "share of the prompt repeated at the start = echo"})
     echo_min_prompt_tokens: int = field(
@@ -128,6 +132,9 @@ class ScoringConfig:
     embedding_model: str | None = field(
         default=None, metadata={"help": "local sentence-transformers model dir for coherence:follow_up (never downloaded)"}
     )
+
+
+DEFAULT_SCORING = ScoringConfig()  # frozen: a shared default, never state
 
 
 @dataclass

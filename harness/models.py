@@ -18,7 +18,10 @@ HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 def resolve_model(
     ref: str, cfg: HarnessConfig, demo_builder: Callable[[], tuple[Path, Path]] | None = None
 ) -> ModelSpec:
-    """Turn what the user typed into a ModelSpec, or raise a HarnessError saying why not."""
+    """Turn what the user typed into a ModelSpec, or raise a HarnessError saying why not.
+
+    The demo pair (`base`, `sft`) resolves only with a `demo_builder` (harness.api passes the one in
+    harness/demo/, which trains with trainers/: the core does not import them)."""
     if ref in cfg.models:
         entry = cfg.models[ref]
         spec = _from_path(ref, entry.path, source="config")
@@ -26,11 +29,7 @@ def resolve_model(
         spec.max_tokens = entry.max_tokens
         spec.backend = entry.backend
         return spec
-    if ref in DEMO_NAMES:
-        if demo_builder is None:
-            from harness.demo.build import ensure_demo
-
-            demo_builder = ensure_demo
+    if ref in DEMO_NAMES and demo_builder is not None:  # harness.api passes the demo's builder
         base, sft = demo_builder()
         return ModelSpec(name=ref, path=str(base if ref == "base" else sft), source="demo")
     return _from_path(ref, ref, source=None)

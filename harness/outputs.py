@@ -1,4 +1,5 @@
-"""Output paths the user named: no two outputs in one file, and no output over an input.
+"""Files the harness writes and reads: atomic writes, JSON reads with one-line errors, and output
+paths the user named (no two outputs in one file, no output over an input).
 
 `--json X --html X` would leave only the last writer's file; `--out` equal to an input would
 overwrite the data being read. Both lose work with exit 0, so they are refused up front.
@@ -6,8 +7,11 @@ overwrite the data being read. Both lose work with exit 0, so they are refused u
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
 from pathlib import Path
+from typing import Any
 
 from harness.errors import HarnessError
 
@@ -34,3 +38,61 @@ def check_outputs(outputs: dict[str, Path | str | None], inputs: dict[str, Path 
         for lo, o in outs:
             if _same(o, Path(p)):
                 raise HarnessError(f"{lo} {o} is also {li}: writing it would overwrite what is being read")
+
+
+def _file_mode(path: Path) -> int:
+    """The mode `open()` would give: the existing file's, else 0666 less the umask (mkstemp makes 0600)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> None:
+    """Write through a temporary file and a rename: a crash or a full disk never leaves half a file.
+    Any failure is a HarnessError naming the path ("cannot write out/x.json: No space left on device")."""
+    path = Path(path)
+    tmp: str | None = None
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(21, "is a directory", str(path))
+        for parent in path.parents:
+            if parent.exists():
+                if not parent.is_dir():
+                    raise NotADirectoryError(20, f"{parent} is a file, not a directory", str(path))
+                break
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, _file_mode(path))
+        os.replace(tmp, path)
+    except OSError as e:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise HarnessError(f"cannot write {path}: {e.strerror or e}") from None
+    except BaseException:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_json(path: Path, what: str) -> Any:
+    """A JSON file's content; anything unreadable is a one-line HarnessError naming the file
+    (a crash in a CI step must not read as a verdict)."""
+    if path.is_dir():
+        raise HarnessError(f"{path}: is a directory, not a {what} JSON file")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise HarnessError(f"{what} file not found: {path}") from None
+    except UnicodeDecodeError:
+        raise HarnessError(f"{path}: not a text file ({what} files are UTF-8 JSON)") from None
+    except json.JSONDecodeError as e:
+        raise HarnessError(f"{path}:{e.lineno}: not valid JSON ({e.msg})") from None
+    except OSError as e:
+        raise HarnessError(f"{path}: cannot read: {e.strerror or e}") from None

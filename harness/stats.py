@@ -9,14 +9,16 @@ Everything here is pure (numbers in, numbers out) and knows nothing about suites
 - `holm`: Holm's step-down correction of a family of p-values;
 - `clustered_mean` / `clustered_accuracy`: a mean with a cluster-robust standard error
   (IFEval instruction-level accuracy, clusters = prompts);
-- `verdict`: improved / regressed / unchanged from the corrected p-value and the CI.
+- `is_significant` / `verdict`: the one significance rule (corrected p < alpha and the CI excludes 0)
+  and the improved / regressed / unchanged verdict built on it.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.stats import binom, rankdata, wilcoxon
@@ -282,19 +284,46 @@ def ci_excludes_zero(ci_low: float | None, ci_high: float | None) -> bool:
     return ci_low > 0 or ci_high < 0
 
 
+def is_significant(
+    p_adjusted: float | None, ci_low: float | None, ci_high: float | None, alpha: float = ALPHA
+) -> bool:
+    """The one significance rule of the harness (compare, per-turn rows, gate and every report use it):
+    the multiplicity-corrected p-value is below alpha AND the paired bootstrap CI of the difference
+    excludes 0. A row without a CI (no case to resample) or without a p-value is not significant."""
+    return p_adjusted is not None and p_adjusted < alpha and ci_excludes_zero(ci_low, ci_high)
+
+
 def verdict(
-    delta: float,
-    p_value: float | None,
+    delta: float | None,
+    p_adjusted: float | None,
     alpha: float = ALPHA,
     ci_low: float | None = None,
     ci_high: float | None = None,
     direction: str = "higher",
 ) -> str:
-    """`improved`/`regressed` when p (corrected) < alpha, the CI excludes 0 and higher/lower is
-    better; `unchanged` otherwise. Without a CI (ci_low/ci_high None) only p decides."""
-    if p_value is None or p_value >= alpha or delta == 0 or direction not in ("higher", "lower"):
-        return "unchanged"
-    if (ci_low is not None or ci_high is not None) and not ci_excludes_zero(ci_low, ci_high):
+    """`improved`/`regressed` when the change is significant (`is_significant`) and higher/lower is
+    better; `unchanged` otherwise (also for rows with no better direction, e.g. output length)."""
+    if not delta or direction not in ("higher", "lower") or not is_significant(p_adjusted, ci_low, ci_high, alpha):
         return "unchanged"
     better = delta > 0 if direction == "higher" else delta < 0
     return "improved" if better else "regressed"
+
+
+def row_significant(row: Mapping[str, Any], alpha: float = ALPHA) -> bool:
+    """`is_significant` of a metric row (older rows without `p_adjusted` use their raw p-value)."""
+    return is_significant(row.get("p_adjusted", row.get("p_value")), row.get("ci_low"), row.get("ci_high"), alpha)
+
+
+def row_verdict(row: Mapping[str, Any], alpha: float = ALPHA) -> str:
+    """`verdict` of a metric row decided at `alpha` (the gate re-decides rows at its own alpha)."""
+    return verdict(
+        row.get("delta"), row.get("p_adjusted", row.get("p_value")), alpha, row.get("ci_low"), row.get("ci_high"),
+        row.get("direction", "higher"),
+    )
+
+
+def format_p(p: float | None) -> str:
+    """A p-value as every report and message shows it: 3 decimals, `<0.001` below, `—` for none."""
+    if p is None:
+        return "—"
+    return "<0.001" if p < 0.001 else f"{p:.3f}"

@@ -624,6 +624,6 @@ def render_html(results: dict[str, Any], gate: dict[str, Any] | None = None) -> 
 
 
 def write_html(path: Any, results: dict[str, Any], gate: dict[str, Any] | None = None) -> None:
-    from reports.json_report import write_atomic
+    from harness.outputs import write_atomic
 
     write_atomic(path, render_html(results, gate))

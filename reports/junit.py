@@ -86,6 +86,6 @@ def render_junit(results: dict[str, Any], gate: dict[str, Any] | None = None, li
 
 
 def write_junit(path: Any, results: dict[str, Any], gate: dict[str, Any] | None = None) -> None:
-    from reports.json_report import write_atomic
+    from harness.outputs import write_atomic
 
     write_atomic(path, render_junit(results, gate))

@@ -202,6 +202,6 @@ def render_markdown(results: dict[str, Any], gate: dict[str, Any] | None = None,
 
 
 def write_markdown(path: Any, results: dict[str, Any], gate: dict[str, Any] | None = None) -> None:
-    from reports.json_report import write_atomic
+    from harness.outputs import write_atomic
 
     write_atomic(path, render_markdown(results, gate))

@@ -208,7 +208,7 @@ def test_exit_codes(tmp_path, isolated_home):
     p = harness("compare", "--no-such-option", cwd=tmp_path, home=isolated_home)
     assert p.returncode == EXIT_INPUT and "No such option" in p.stderr + p.stdout
     bug = (
-        "import sys, harness.compare as c; from harness.cli import run\n"
+        "import sys, harness.comparison as c; from harness.cli import run\n"
         "def boom(*a, **k): raise ZeroDivisionError('a bug')\n"
         "c.build_results = boom\n"
         f"run(['compare', 'replay:{tmp_path / 'base.jsonl'}', 'replay:{tmp_path / 'sft.jsonl'}', '--suite', 'jsonl:{tmp_path / 'suite.jsonl'}'])\n"

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from harness.cli import app
 from harness.errors import HarnessError
-from harness.gate import GateConfig, evaluate, load_rules, parse_expr, rule_from_dict
+from harness.gate_rules import GateConfig, evaluate, load_rules, parse_expr, rule_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()

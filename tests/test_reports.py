@@ -203,7 +203,7 @@ def test_markdown_summary(tmp_path):
     for c in data["cases"]:  # huge flip lists are cut to fit a PR comment
         c["id"] = c["id"] * 200
     data["metrics"] = [r for r in data["metrics"]]
-    from harness.compare import recompute_stats
+    from harness.comparison import recompute_stats
 
     big = render_markdown(recompute_stats(data))
     assert len(big) <= 60_000 + 100

@@ -148,8 +148,8 @@ def test_echo_fails(prompt, answer):
 
 def test_echo_ratio_threshold_is_configurable():
     assert echo_ratio("What is the capital of France?", "What is the capital of France?") == 1.0
-    with T.using_scoring_config(ScoringConfig(echo_min_ratio=1.01)):
-        assert directness("法国的首都是哪里？", "法国的首都是哪里？德国的首都是柏林")["directness:echo"].passed
+    lax = ScoringConfig(echo_min_ratio=1.01)
+    assert by_id(score_directness(*make("法国的首都是哪里？", "法国的首都是哪里？德国的首都是柏林"), lax))["directness:echo"].passed
     assert not directness("法国的首都是哪里？", "法国的首都是哪里？德国的首都是柏林")["directness:echo"].passed
 
 

@@ -17,7 +17,6 @@ from harness.scorers.correctness import match_contains, match_exact, score_corre
 from harness.scorers.directness import score_directness
 from harness.scorers.format import FORMAT_CHECKS
 from harness.scorers.ifeval_instructions import INSTRUCTIONS
-from harness.scorers.text import using_scoring_config
 
 
 def make(turns, answers, checks=(), reference=None, aliases=(), references=(), finish=FINISH_STOP):
@@ -108,8 +107,8 @@ def test_concise():
     long = " ".join(["Paris is lovely."] * 30)
     c = d("Capital of France?", long, reference="Paris", references=[golden])["directness:concise"]
     assert not c.passed and "golden answer's 6" in c.reason and c.value > 10
-    with using_scoring_config(ScoringConfig(concise_min_words=200)):
-        assert d("Capital of France?", long, reference="Paris")["directness:concise"].passed
+    lax = ScoringConfig(concise_min_words=200)
+    assert {c.id: c for c in score_directness(*make("Capital of France?", long, reference="Paris"), lax)}["directness:concise"].passed
     assert "directness:concise" not in d("Hi", "Hello")
 
 
@@ -219,10 +218,9 @@ def test_correctness_variants():
     assert which == "巴黎" and 0 < f1 < 1
     case, gen = make("q", "Paris.", reference="Paris")
     assert [c.id for c in score_correctness(case, gen)] == ["correctness:contains"]  # the default
-    with using_scoring_config(ScoringConfig(correctness_variants=["contains", "exact", "f1"])):
-        out = score_correctness(case, gen)
-        assert [c.id for c in out] == ["correctness:contains", "correctness:exact", "correctness:f1"]
-        assert all(c.passed for c in out) and out[2].value == 1.0
+    out = score_correctness(case, gen, ScoringConfig(correctness_variants=["contains", "exact", "f1"]))
+    assert [c.id for c in out] == ["correctness:contains", "correctness:exact", "correctness:f1"]
+    assert all(c.passed for c in out) and out[2].value == 1.0
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from harness.config import ScoringConfig
 from harness.records import FINISH_LENGTH, FINISH_STOP, Case, CheckSpec, Generation, TurnOutput
 from harness.scorers import score_case
 from harness.scorers.parallel import CHUNK, score_cases, worker_count
-from harness.scorers.text import using_scoring_config
 
 
 def _pairs(n: int) -> list[tuple[Case, Generation]]:
@@ -47,14 +46,15 @@ def test_parallel_scoring_matches_in_process_and_keeps_order() -> None:
     assert any(c.passed for c in flat) and any(not c.passed for c in flat)
 
 
-def test_workers_see_the_scoring_config_in_force() -> None:
+def test_workers_score_with_the_options_passed() -> None:
     # A tiny scan window hides the fabricated "Question:" line at the end of the factual answers.
     pairs = [p for p in _pairs(3 * CHUNK) if p[0].category == "factual"] * 3
     strict = score_cases(pairs, workers=2)
-    with using_scoring_config(ScoringConfig(scan_max_chars=10)):
-        lax = score_cases(pairs, workers=2)
-        assert _flat(lax) == _flat([score_case(c, g) for c, g in pairs])
+    lax_cfg = ScoringConfig(scan_max_chars=10)
+    lax = score_cases(pairs, lax_cfg, workers=2)
+    assert _flat(lax) == _flat([score_case(c, g, lax_cfg) for c, g in pairs])
     assert _flat(lax) != _flat(strict)
+    assert _flat(score_cases(pairs, workers=2)) == _flat(strict)  # nothing of lax_cfg stayed behind
 
 
 def test_forkserver_path_when_other_threads_are_alive() -> None:

@@ -10,14 +10,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import binomtest, rankdata, wilcoxon
 
-from harness.compare import rows_from_cases, run_rows
+from harness.comparison import rows_from_cases, run_rows
 from harness.stats import (
     bootstrap_ci,
     clustered_accuracy,
     clustered_mean,
     holm,
+    is_significant,
     mcnemar_exact,
     mcnemar_p,
+    row_significant,
+    row_verdict,
     signed_rank_exact_p,
     verdict,
     wilcoxon_signed_rank,
@@ -156,7 +159,13 @@ def test_verdict_needs_corrected_p_and_a_ci_excluding_zero():
     assert verdict(0.2, 0.06, 0.05, 0.1, 0.3) == "unchanged"
     assert verdict(0.2, 0.01, 0.05, 0.1, 0.3, direction="none") == "unchanged"
     assert verdict(-0.2, 0.01, 0.05, -0.3, -0.1, direction="lower") == "improved"
-    assert verdict(0.2, 0.01) == "improved"  # without a CI: p alone (old callers)
+    # One rule everywhere (compare, per-turn rows, gate): without a CI nothing is significant.
+    assert verdict(0.2, 0.01) == "unchanged"
+    assert is_significant(0.01, 0.1, 0.3) and not is_significant(0.01, None, None)
+    assert not is_significant(None, 0.1, 0.3) and not is_significant(0.05, 0.1, 0.3, alpha=0.05)
+    row = {"delta": -0.2, "p_value": 0.2, "p_adjusted": 0.04, "ci_low": -0.3, "ci_high": -0.1, "direction": "higher"}
+    assert row_verdict(row, 0.05) == "regressed" and row_verdict(row, 0.01) == "unchanged"
+    assert row_significant({k: v for k, v in row.items() if k != "p_adjusted"}, 0.05) is False  # raw p 0.2
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from reports.json_report import write_atomic
+from harness.outputs import write_atomic
 from trainers.train_config import TrainConfig, config_rows
 
 SCHEMA = "harness.training_report/v1"

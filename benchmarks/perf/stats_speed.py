@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from harness.compare import rows_from_cases  # noqa: E402
+from harness.comparison import rows_from_cases  # noqa: E402
 from harness.stats import BOOTSTRAP_RESAMPLES, bootstrap_ci  # noqa: E402
 
 FAMILIES = {

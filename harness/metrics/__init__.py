@@ -16,16 +16,24 @@ import json
 from pathlib import Path
 from typing import Any
 
+from harness.config import DEFAULT_SCORING, ScoringConfig
 from harness.records import FINISH_UNKNOWN, Case, CheckSpec, Generation, TurnOutput
 
 METRICS_DIR = Path(__file__).resolve().parent
-FAMILIES = ("directness", "format", "coherence", "correctness", "ifeval", "relevance")
+
+
+def families() -> list[str]:
+    """The scorer families with an `evaluate` module: the registered ones (harness/scorers), no second list."""
+    from harness.scorers import REGISTRY
+
+    return [name for name in REGISTRY if (METRICS_DIR / name / f"{name}.py").is_file()]
 
 
 def module_path(family: str) -> str:
     """The folder to pass to `evaluate.load` for a family."""
-    if family not in FAMILIES:
-        raise ValueError(f"unknown family {family!r}; known: {', '.join(FAMILIES)}")
+    known = families()
+    if family not in known:
+        raise ValueError(f"unknown family {family!r}; known: {', '.join(known)}")
     return str(METRICS_DIR / family)
 
 
@@ -94,7 +102,9 @@ def build_cases(
     return out
 
 
-def score_family(family: str, pairs: list[tuple[Case, Generation]], details: bool = False) -> dict[str, Any]:
+def score_family(
+    family: str, pairs: list[tuple[Case, Generation]], details: bool = False, cfg: ScoringConfig = DEFAULT_SCORING
+) -> dict[str, Any]:
     """The family's share of passing examples (`<family>`), each check's share (`<check id>`), the number
     of examples it applied to (`n`), and with `details` every check with its reason per example."""
     from harness.scorers import REGISTRY
@@ -104,7 +114,7 @@ def score_family(family: str, pairs: list[tuple[Case, Generation]], details: boo
     per_check: dict[str, list[bool]] = {}
     rows = []
     for case, gen in pairs:
-        checks = fn(case, gen)
+        checks = fn(case, gen, cfg)
         rows.append([{**c.to_dict()} for c in checks])
         if not checks:
             continue

@@ -19,10 +19,10 @@ from harness.config import RunConfig, harness_home
 from harness.errors import HarnessError
 from harness.prompting import Message
 from harness.records import Case, Generation, ModelSpec, TurnOutput
+from harness.runners.backends import BACKENDS
 from harness.runners.cache import GenerationCache, model_fingerprint, request_key
 from harness.runners.dtype import generation_dtype
 
-BACKENDS = ("vllm", "hf", "replay")
 # Prompts per engine call: large enough for vLLM's continuous batching. A killed run loses nothing
 # finished: every generation is written to the cache as soon as the engine hands it back.
 CHUNK = 512
@@ -84,13 +84,11 @@ def choose_backend(spec: ModelSpec, run: RunConfig) -> tuple[str, str | None]:
 
 
 def open_engine(spec: ModelSpec, backend: str, run: RunConfig) -> Engine:
-    if backend == "vllm":
-        from harness.runners.vllm_engine import VLLMEngine
-
-        return VLLMEngine(spec, run)
-    from harness.runners.hf_engine import HFEngine
-
-    return HFEngine(spec, run)
+    """The engine of a registered backend (harness/runners/backends.py) for one model."""
+    factory = BACKENDS[backend].open
+    if factory is None:
+        raise HarnessError(f"backend {backend!r} does not load a model")
+    return factory(spec, run)
 
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -263,3 +261,7 @@ def run_model(
         max_tokens=max_tokens,
         skipped=skipped,
     )
+
+
+# Registration lines: one per backend module (harness/runners/backends.py).
+from harness.runners import hf_engine, vllm_engine  # noqa: E402,F401

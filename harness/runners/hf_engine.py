@@ -8,6 +8,7 @@ from harness.config import RunConfig
 from harness.models import load_tokenizer, model_load_error
 from harness.prompting import Message, prompt_tokens, render_ids, resolve_prompt_format, stop_token_ids
 from harness.records import FINISH_LENGTH, FINISH_STOP, ModelSpec, TurnOutput
+from harness.runners.backends import backend
 from harness.runners.dtype import generation_dtype
 
 
@@ -90,3 +91,8 @@ class HFEngine:
         import gc
 
         gc.collect()
+
+
+@backend("hf", help="transformers' generate(), batched with left padding; CPU or one GPU")
+def open_hf(spec: ModelSpec, run: RunConfig) -> HFEngine:
+    return HFEngine(spec, run)

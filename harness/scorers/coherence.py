@@ -37,6 +37,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from harness.config import DEFAULT_SCORING, ScoringConfig
 from harness.records import Case, Check, Generation
 from harness.scorers import scorer
 from harness.scorers.backref import (
@@ -59,7 +60,6 @@ from harness.scorers.text import (
     line_number,
     normalize,
     pick_turn,
-    scoring_config,
     snippet,
     spec_fields,
     split_sentences,
@@ -116,9 +116,9 @@ def check_recall(case: Case, gen: Generation, kwargs: Mapping[str, Any]) -> Chec
 # follow_up: the answer to turn k stays on the conversation's subject
 
 
-def _similarity(a: str, b: str) -> float | None:
+def _similarity(a: str, b: str, embedding_model: str | None) -> float | None:
     """Cosine similarity from a local sentence-transformers model ([scoring] embedding_model), or None."""
-    model = _embedder()
+    model = _embedder(embedding_model)
     if model is None:
         return None
     try:
@@ -131,8 +131,7 @@ def _similarity(a: str, b: str) -> float | None:
 _EMBEDDER: dict[str, Any] = {}
 
 
-def _embedder() -> Any:
-    path = scoring_config().embedding_model
+def _embedder(path: str | None) -> Any:
     if not path:
         return None
     if path not in _EMBEDDER:
@@ -149,7 +148,7 @@ def _embedder() -> Any:
     return _EMBEDDER[path]
 
 
-def check_follow_up(case: Case, gen: Generation, kwargs: Mapping[str, Any]) -> Check:
+def check_follow_up(case: Case, gen: Generation, kwargs: Mapping[str, Any], cfg: ScoringConfig) -> Check:
     cid = f"{FAMILY}:follow_up"
     ents = str_list_kwarg(kwargs, "entities", required=False)
     need = int_kwarg(kwargs, "min_entities", 1, minimum=1)
@@ -161,10 +160,10 @@ def check_follow_up(case: Case, gen: Generation, kwargs: Mapping[str, Any]) -> C
             return Check(id=cid, passed=True, reason=f"stays on the subject: mentions {', '.join(map(repr, found[:3]))}", value=len(found) / len(ents), turn=idx + 1)
         return Check(id=cid, passed=False, reason=f"drifts off the subject: mentions {len(found)} of {shown}", value=len(found) / len(ents), turn=idx + 1)
     context = "\n".join(t for t in case.turns[: idx + 1] if isinstance(t, str))
-    sim = _similarity(context, text)
+    sim = _similarity(context, text, cfg.embedding_model)
     if sim is None:
         raise KwargError("kwarg 'entities' is required (no local sentence-transformers model configured for similarity)")
-    floor = scoring_config().follow_up_min_similarity
+    floor = cfg.follow_up_min_similarity
     ok = sim >= floor
     return Check(id=cid, passed=ok, reason=f"similarity {sim:.2f} to the conversation (floor {floor})", value=sim, turn=idx + 1)
 
@@ -273,8 +272,7 @@ def check_clarifies(turn: Turn, kwargs: Mapping[str, Any]) -> Verdict:
     return False, "asks no clarifying question (no sentence ends with ? / ？)", 0.0
 
 
-def _cfg_call(name: str) -> Callable[[Turn, Mapping[str, Any]], Verdict | None]:
-    cfg = scoring_config()
+def _cfg_call(name: str, cfg: ScoringConfig) -> Callable[[Turn, Mapping[str, Any]], Verdict | None]:
     return {
         "builds_on": lambda t, kw: check_builds_on(t, kw, cfg.builds_on_min_overlap),
         "shorter": lambda t, kw: check_shorter(t, kw, cfg.shorter_max_ratio),
@@ -287,16 +285,16 @@ def _cfg_call(name: str) -> Callable[[Turn, Mapping[str, Any]], Verdict | None]:
 
 
 TURN_CHECKS = ("builds_on", "shorter", "longer", "drops", "keeps", "clarifies")
-DECLARED_CHECKS: dict[str, Callable[[Case, Generation, Mapping[str, Any]], Check]] = {
-    "recall": check_recall,
+DECLARED_CHECKS: dict[str, Callable[[Case, Generation, Mapping[str, Any], ScoringConfig], Check]] = {
+    "recall": lambda case, gen, kwargs, cfg: check_recall(case, gen, kwargs),
     "follow_up": check_follow_up,
 }
 ALWAYS_CHECKS = ("role_leak", "consistency")
 
 
-def _turn_check(cid: str, turn: Turn, kwargs: Mapping[str, Any], because: str = "") -> Check | None:
+def _turn_check(cid: str, turn: Turn, kwargs: Mapping[str, Any], cfg: ScoringConfig, because: str = "") -> Check | None:
     name = cid[len(FAMILY) + 1 :]
-    v = _cfg_call(name)(turn, kwargs)
+    v = _cfg_call(name, cfg)(turn, kwargs)
     if v is None:
         return None
     passed, reason, value = v
@@ -305,7 +303,7 @@ def _turn_check(cid: str, turn: Turn, kwargs: Mapping[str, Any], because: str = 
     return Check(cid, passed, reason, value, turn=turn.number)
 
 
-def _declared(case: Case, gen: Generation, turns: list[Turn]) -> tuple[list[Check], set[tuple[str, int]]]:
+def _declared(case: Case, gen: Generation, turns: list[Turn], cfg: ScoringConfig) -> tuple[list[Check], set[tuple[str, int]]]:
     checks: list[Check] = []
     at: set[tuple[str, int]] = set()
     known = ", ".join(f"{FAMILY}:{k}" for k in (*DECLARED_CHECKS, *TURN_CHECKS, *ALWAYS_CHECKS))
@@ -326,9 +324,9 @@ def _declared(case: Case, gen: Generation, turns: list[Turn]) -> tuple[list[Chec
             idx, _ = pick_turn(kwargs, gen)
             at.add((cid, idx + 1))
             if name in DECLARED_CHECKS and not (name == "follow_up" and "of" in kwargs):
-                checks.append(DECLARED_CHECKS[name](case, gen, kwargs))
+                checks.append(DECLARED_CHECKS[name](case, gen, kwargs, cfg))
                 continue
-            c = _turn_check(cid, turns[idx], kwargs)
+            c = _turn_check(cid, turns[idx], kwargs, cfg)
             if c is None:
                 c = Check(cid, True, "nothing to compare with (the earlier answer is empty, too short or in another language)", None, turn=idx + 1)
             checks.append(c)
@@ -337,7 +335,7 @@ def _declared(case: Case, gen: Generation, turns: list[Turn]) -> tuple[list[Chec
     return checks, at
 
 
-def _inferred(turns: list[Turn], declared_at: set[tuple[str, int]]) -> list[Check]:
+def _inferred(turns: list[Turn], declared_at: set[tuple[str, int]], cfg: ScoringConfig) -> list[Check]:
     checks: list[Check] = []
     for t in turns[1:]:
         implied = infer_backrefs(t)
@@ -348,7 +346,7 @@ def _inferred(turns: list[Turn], declared_at: set[tuple[str, int]]) -> list[Chec
             if (imp.id, t.number) in declared_at:
                 continue
             try:
-                c = _turn_check(imp.id, t, imp.kwargs, imp.because)
+                c = _turn_check(imp.id, t, imp.kwargs, cfg, imp.because)
             except KwargError:
                 continue
             if c is not None:
@@ -391,17 +389,16 @@ def kwargs_error(name: str, kwargs: Mapping[str, Any]) -> str | None:
 
 
 @scorer(FAMILY, help="multi-turn: recalls earlier turns, builds on earlier answers, no fabricated turns or template tokens", validate=kwargs_error)
-def score_coherence(case: Case, gen: Generation) -> list[Check]:
+def score_coherence(case: Case, gen: Generation, cfg: ScoringConfig = DEFAULT_SCORING) -> list[Check]:
     """Multi-turn: every later answer recalls what the user said, builds on the earlier answer it
     was asked to rework, does not contradict itself, and fabricates no turns (checked per turn)."""
     turns = conversation(case, gen)
-    checks, declared_at = _declared(case, gen, turns)
+    checks, declared_at = _declared(case, gen, turns, cfg)
     if len(case.turns) <= 1 or not turns:
         # one turn: no conversation to keep straight; only a declared clarifying question applies
         return [c for c in checks if c.id == f"{FAMILY}:clarifies"]
-    cfg = scoring_config()
     if cfg.implied_checks:
-        checks += _inferred(turns, declared_at)
+        checks += _inferred(turns, declared_at, cfg)
     checks += role_leak_checks(turns, cfg.scan_max_chars)
     checks += consistency_checks(case, turns)
     return checks

@@ -25,9 +25,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+from harness.config import DEFAULT_SCORING, ScoringConfig
 from harness.records import Case, Check, Generation
 from harness.scorers import scorer
-from harness.scorers.text import contains_normalized, normalize, scoring_config, snippet, tokens
+from harness.scorers.text import contains_normalized, normalize, snippet, tokens
 
 FAMILY = "correctness"
 
@@ -99,28 +100,28 @@ def check_exact(case: Case, answer: str) -> Check:
     return Check(id=cid, passed=False, reason=f"the answer {snippet(answer, 40)!r} is not exactly {snippet(wanted[0], 40)!r}", value=0.0)
 
 
-def check_f1(case: Case, answer: str) -> Check:
+def check_f1(case: Case, answer: str, cfg: ScoringConfig = DEFAULT_SCORING) -> Check:
     cid = f"{FAMILY}:f1"
     f1, which = token_f1(answer, _wanted(case))
-    floor = scoring_config().correctness_f1_min
+    floor = cfg.correctness_f1_min
     ok = f1 >= floor
     against = f" against {snippet(which, 40)!r}" if which else ""
     return Check(id=cid, passed=ok, reason=f"token F1 {f1:.2f}{against} (pass at {floor})", value=round(f1, 4))
 
 
-CHECKS: dict[str, Callable[[Case, str], Check]] = {"contains": check_contains, "exact": check_exact, "f1": check_f1}
+CHECKS: dict[str, Callable[..., Check]] = {"contains": check_contains, "exact": check_exact, "f1": check_f1}
 
 
 @scorer(FAMILY, help="the last answer contains the reference answer (or an alias), normalised for zh and en")
-def score_correctness(case: Case, gen: Generation) -> list[Check]:
+def score_correctness(case: Case, gen: Generation, cfg: ScoringConfig = DEFAULT_SCORING) -> list[Check]:
     """The last answer contains the reference answer (or an alias), normalised for zh and en."""
     if case.reference is None or not str(case.reference).strip():
         return []
     answer = gen.turns[-1].text if gen.turns else ""
     if not isinstance(answer, str):
         answer = ""
-    variants = [v for v in scoring_config().correctness_variants if v in CHECKS] or ["contains"]
-    checks = [CHECKS[v](case, answer) for v in variants]
+    variants = [v for v in cfg.correctness_variants if v in CHECKS] or ["contains"]
+    checks = [CHECKS[v](case, answer, cfg) if v == "f1" else CHECKS[v](case, answer) for v in variants]
     for c in checks:
         c.turn = max(1, len(gen.turns))
     return checks

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from harness.config import ScoringConfig
+from harness.config import DEFAULT_SCORING, ScoringConfig
 from harness.records import FINISH_LENGTH, FINISH_STOP, Case, Check, Generation, TurnOutput
 from harness.scorers import scorer
 from harness.scorers.dialogue import conversation
@@ -51,7 +51,6 @@ from harness.scorers.text import (
     is_question,
     line_number,
     nfkc,
-    scoring_config,
     snippet,
     split_sentences,
     strip_code_blocks,
@@ -521,9 +520,8 @@ def check_concise(case: Case, answer: str, cfg: ScoringConfig) -> Check | None:
 
 
 @scorer("directness", help="answers and stops: no echo, no continuation, stops, no looping, not empty")
-def score_directness(case: Case, gen: Generation) -> list[Check]:
+def score_directness(case: Case, gen: Generation, cfg: ScoringConfig = DEFAULT_SCORING) -> list[Check]:
     """Answers and stops: no echo, no continuation, stops by itself, no looping, not empty (every turn)."""
-    cfg = scoring_config()
     if not gen.turns:
         return [Check(id="directness:empty", passed=False, reason="no answer was generated", value=0.0, turn=1)]
     checks = []

@@ -53,6 +53,7 @@ import textwrap
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from harness.config import DEFAULT_SCORING, ScoringConfig
 from harness.records import Case, Check, Generation
 from harness.scorers import scorer
 from harness.scorers.ifeval_instructions import detect_language
@@ -67,7 +68,6 @@ from harness.scorers.text import (
     has_cjk,
     int_kwarg,
     pick_turn,
-    scoring_config,
     snippet,
     spec_fields,
     split_sentences,
@@ -681,7 +681,7 @@ def kwargs_error(name: str, kwargs: Mapping[str, Any]) -> str | None:
 
 
 @scorer(FAMILY, help="the answer has the shape asked for: declared format checks, plus those the prompt implies", validate=kwargs_error)
-def score_format(case: Case, gen: Generation) -> list[Check]:
+def score_format(case: Case, gen: Generation, cfg: ScoringConfig = DEFAULT_SCORING) -> list[Check]:
     """The answer has the shape asked for: declared `format:*` checks, plus the checks each turn's words
     imply (harness/scorers/implied.py; explicit wins) unless `[scoring] implied_checks = false`."""
     checks: list[Check] = []
@@ -705,7 +705,7 @@ def score_format(case: Case, gen: Generation) -> list[Check]:
             checks.append(Check(id=cid, passed=False, reason=str(e)))
             continue
         checks.append(Check(id=cid, passed=passed, reason=reason, value=value, turn=idx + 1))
-    if scoring_config().implied_checks:
+    if cfg.implied_checks:
         for cid, kwargs, because in implied_specs(case):
             fn = FORMAT_CHECKS[cid[len(FAMILY) + 1 :]]
             try:

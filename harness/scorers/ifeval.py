@@ -90,7 +90,7 @@ def evaluate_instruction(iid: str, kwargs: Mapping[str, Any], response: str, var
 
 
 @scorer(FAMILY, help="IFEval instructions (all 25 ids), strict and loose, as the public benchmark defines them")
-def score_ifeval(case: Case, gen: Generation) -> list[Check]:
+def score_ifeval(case: Case, gen: Generation, cfg: object = None) -> list[Check]:
     """IFEval instructions declared by the case: strict and loose verdicts, one Check each."""
     specs = []
     for spec in case.checks or ():

@@ -23,10 +23,9 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from harness.config import ScoringConfig, available_cores
+from harness.config import DEFAULT_SCORING, ScoringConfig, available_cores
 from harness.records import Case, Check, Generation
 from harness.scorers import score_case
-from harness.scorers.text import scoring_config, set_scoring_config
 
 Scores = dict[str, list[Check]]
 Progress = Callable[[int, int], None]
@@ -35,8 +34,9 @@ Progress = Callable[[int, int], None]
 MIN_PARALLEL_CASES = 2000
 CHUNK = 250
 
-# The run being scored, inherited by forked workers (they get chunk bounds, not cases).
-_PAIRS: Sequence[tuple[Case, Generation]] = ()
+# The run being scored and its options, inherited by forked workers (they get chunk bounds, not
+# cases). Set only for the duration of one `score_cases` call, in the parent.
+_JOB: tuple[Sequence[tuple[Case, Generation]], ScoringConfig] = ((), DEFAULT_SCORING)
 
 
 def _only_quiet_threads() -> bool:
@@ -66,8 +66,7 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _init(cfg: ScoringConfig) -> None:
-    set_scoring_config(cfg)
+def _init() -> None:
     gc.disable()  # a short-lived worker: see gc_paused
 
 
@@ -80,43 +79,47 @@ def _unpack(packed: list) -> Scores:
 
 
 def _score_range(bounds: tuple[int, int]) -> bytes:
-    return marshal.dumps([_pack(score_case(case, gen)) for case, gen in _PAIRS[bounds[0] : bounds[1]]])
+    pairs, cfg = _JOB
+    return marshal.dumps([_pack(score_case(case, gen, cfg)) for case, gen in pairs[bounds[0] : bounds[1]]])
 
 
-def _score_chunk(chunk: list[tuple[Case, Generation]]) -> bytes:
-    return marshal.dumps([_pack(score_case(case, gen)) for case, gen in chunk])
+def _score_chunk(job: tuple[list[tuple[Case, Generation]], ScoringConfig]) -> bytes:
+    chunk, cfg = job
+    return marshal.dumps([_pack(score_case(case, gen, cfg)) for case, gen in chunk])
 
 
 def score_cases(
-    pairs: Sequence[tuple[Case, Generation]], workers: int | None = None, progress: Progress | None = None
+    pairs: Sequence[tuple[Case, Generation]],
+    cfg: ScoringConfig = DEFAULT_SCORING,
+    workers: int | None = None,
+    progress: Progress | None = None,
 ) -> list[Scores]:
-    """`score_case` for every (case, generation), in order; parallel when it pays."""
-    global _PAIRS
-    cfg = scoring_config()
+    """`score_case` for every (case, generation) with the options `cfg`, in order; parallel when it pays."""
+    global _JOB
     n = worker_count(len(pairs), cfg.workers if workers is None else workers)
     out: list[Scores] = []
     if n <= 1:
         with gc_paused():
             for i, (case, gen) in enumerate(pairs, 1):
-                out.append(score_case(case, gen))
+                out.append(score_case(case, gen, cfg))
                 if progress and (i % 200 == 0 or i == len(pairs)):
                     progress(i, len(pairs))
         return out
     bounds = [(i, min(i + CHUNK, len(pairs))) for i in range(0, len(pairs), CHUNK)]
     if _only_quiet_threads() and "fork" in mp.get_all_start_methods():
         ctx, fn, jobs = mp.get_context("fork"), _score_range, bounds
-        _PAIRS = pairs
+        _JOB = (pairs, cfg)
     else:
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(["harness.scorers"])
-        fn, jobs = _score_chunk, [list(pairs[a:b]) for a, b in bounds]
+        fn, jobs = _score_chunk, [(list(pairs[a:b]), cfg) for a, b in bounds]
     try:
-        with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init, initargs=(cfg,)) as pool:
+        with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init) as pool:
             for blob in pool.map(fn, jobs):
                 with gc_paused():
                     out.extend(_unpack(p) for p in marshal.loads(blob))
                 if progress:
                     progress(len(out), len(pairs))
     finally:
-        _PAIRS = ()
+        _JOB = ((), DEFAULT_SCORING)
     return out

@@ -210,7 +210,7 @@ def _rework_verdict(earlier: str, answer: str, j: int | None) -> tuple[bool, str
 # Advisory: on held-back labelled answers its off-topic verdicts are right 73% of the time (target 95%),
 # so the default CI rule does not fail on it (benchmarks/perf/relevance_checks.py).
 @scorer(FAMILY, help="the answer addresses the request's subject (its terms, an inflection or an alias); every turn", advisory=True)
-def score_relevance(case: Case, gen: Generation) -> list[Check]:
+def score_relevance(case: Case, gen: Generation, cfg: object = None) -> list[Check]:
     """The answer addresses the request's subject: every turn, follow-ups inheriting earlier turns' subject."""
     out = []
     for t in conversation(case, gen):

@@ -2,51 +2,17 @@
 
 Everything here is pure, deterministic and safe on any input (empty, 1 MB, any unicode, mixed
 Chinese/English). Model outputs are data: nothing here evaluates them.
-
-Also holds the scoring configuration in force (`scoring_config()` / `set_scoring_config()`), so
-scorers keep the registry's `(case, gen)` signature while the CLI can apply `[scoring]` from
-harness.toml.
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from harness.config import ScoringConfig
 from harness.records import Generation
-
-# ---------------------------------------------------------------------------------------------
-# Scoring configuration in force
-
-_CONFIG = ScoringConfig()
-
-
-def scoring_config() -> ScoringConfig:
-    """The ScoringConfig the scorers use (defaults unless `set_scoring_config` was called)."""
-    return _CONFIG
-
-
-def set_scoring_config(cfg: ScoringConfig | None) -> None:
-    """Apply `cfg` (e.g. `load_config().scoring`) to every scorer; None restores the defaults."""
-    global _CONFIG
-    _CONFIG = cfg if cfg is not None else ScoringConfig()
-
-
-@contextlib.contextmanager
-def using_scoring_config(cfg: ScoringConfig) -> Iterator[ScoringConfig]:
-    """Temporarily score with `cfg` (tests, one-off runs)."""
-    old = _CONFIG
-    set_scoring_config(cfg)
-    try:
-        yield cfg
-    finally:
-        set_scoring_config(old)
-
 
 # ---------------------------------------------------------------------------------------------
 # Character classes

@@ -29,9 +29,6 @@ class Correctness(evaluate.Metric):
 
     def _compute(self, predictions, references, variants=("contains", "exact", "f1"), details=False):
         from harness.config import ScoringConfig
-        from harness.scorers.text import scoring_config, using_scoring_config
 
         pairs = build_cases(predictions, ["" for _ in predictions], references=[list(r) for r in references])
-        cfg = ScoringConfig(**{**scoring_config().__dict__, "correctness_variants": list(variants)})
-        with using_scoring_config(cfg):
-            return score_family("correctness", pairs, details=details)
+        return score_family("correctness", pairs, details=details, cfg=ScoringConfig(correctness_variants=list(variants)))

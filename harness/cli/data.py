@@ -1,8 +1,6 @@
 """`harness data clean|inspect`: the SFT data-quality pipeline on the command line (trainers/data/).
 
-Registered on the main app at the bottom of harness/cli.py. `console`, `fail` and `STATE` are
-imported from harness.cli inside the commands: harness.cli imports this module at its end, so a
-top-level import here would be circular. Row text (prompts, answers, rejection reasons quoting
+Row text (prompts, answers, rejection reasons quoting
 user data) is printed as inert `rich.text.Text`, cut short, never parsed as markup.
 """
 
@@ -16,6 +14,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from harness.cli.common import console, fail, write_file
 from harness.errors import HarnessError
 
 data_app = typer.Typer(
@@ -32,16 +31,7 @@ InputsArg = Annotated[
 ]
 
 
-def _write(path: Path, text: str, what: str) -> None:
-    from reports.json_report import write_atomic
-
-    try:
-        write_atomic(path, text)
-    except HarnessError as e:
-        raise HarnessError(f"the {what}: {e}") from None
-
-
-def _print_summary(con, result, report: dict) -> None:
+def print_clean_summary(con, result, report: dict) -> None:
     from reports.terminal import safe
 
     c = report["counts"]
@@ -105,7 +95,6 @@ def clean_cmd(
     max_answer_chars: Annotated[int, typer.Option("--max-answer-chars", help="Longest answer kept (0 = no limit).")] = 20_000,
 ) -> None:
     """Clean training data: write the kept rows, a JSON report, and print what was dropped and why."""
-    from harness.cli import console, fail
     from harness.outputs import check_outputs
     from trainers.data import CleanOptions, clean, load_examples
 
@@ -127,12 +116,12 @@ def clean_cmd(
         notes: list[str] = []
         result = clean(loaded.examples, loaded.rejected, opts, against=against or [], notes=notes)
         report = result.to_report(loaded.sources)
-        _write(report_path, json.dumps(report, ensure_ascii=False, indent=2) + "\n", "report")
-        _print_summary(con, result, report)
+        write_file(report_path, json.dumps(report, ensure_ascii=False, indent=2) + "\n", "report")
+        print_clean_summary(con, result, report)
         if not result.kept:
             raise HarnessError(f"nothing usable remained after cleaning (see {report_path}); {out} not written")
         rows = "".join(json.dumps(ex.to_row(), ensure_ascii=False) + "\n" for ex in result.kept)
-        _write(out, rows, "cleaned rows")
+        write_file(out, rows, "cleaned rows")
     except HarnessError as e:
         fail(e)
         return
@@ -142,7 +131,6 @@ def clean_cmd(
 @data_app.command("inspect")
 def inspect_cmd(inputs: InputsArg) -> None:
     """Statistics of training data: rows, formats, categories, languages, lengths, duplicate rates."""
-    from harness.cli import console, fail
     from trainers.data import load_examples
     from trainers.data.inspect import data_stats
 

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from harness import __version__
+from harness.config import DEFAULT_SCORING, RunConfig, ScoringConfig
 from harness.per_turn import per_turn_rows, per_turn_values
 from harness.provenance import training_provenance
 from harness.records import Case, Check, Generation
@@ -33,11 +34,11 @@ from harness.stats import (
     CI_LEVEL,
     FEW_DISCORDANT,
     bootstrap_ci,
-    ci_excludes_zero,
     clustered_mean,
     holm,
     mcnemar_p,
-    verdict,
+    row_significant,
+    row_verdict,
     wilcoxon_signed_rank,
 )
 
@@ -56,11 +57,19 @@ class Scored:
 
 
 def score_run(
-    cases: list[Case], run: ModelRun, progress: Callable[[int, int], None] | None = None
+    cases: list[Case],
+    run: ModelRun,
+    cfg: ScoringConfig = DEFAULT_SCORING,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Scored]:
     pairs = [(case, run.generations[case.id]) for case in cases if case.id in run.generations]
-    scores = score_cases(pairs, progress=progress)
+    scores = score_cases(pairs, cfg, progress=progress)
     return {case.id: Scored(case, gen, s) for (case, gen), s in zip(pairs, scores, strict=True)}
+
+
+def run_settings(run: RunConfig) -> dict[str, Any]:
+    """The generation settings a results document records (`settings`): what changes the outputs."""
+    return {"max_tokens": run.max_tokens, "temperature": run.temperature, "seed": run.seed, "history": run.history}
 
 
 def model_record(run: ModelRun, cases: list[Case] | None = None) -> dict[str, Any]:
@@ -373,12 +382,8 @@ def rows_from_cases(
             r["p_adjusted"] = p
             r["holm_m"] = m_tests
     for row in rows:
-        row["significant"] = row["p_adjusted"] is not None and row["p_adjusted"] < alpha and ci_excludes_zero(
-            row["ci_low"], row["ci_high"]
-        )
-        row["verdict"] = verdict(
-            row["delta"], row["p_adjusted"], alpha, row["ci_low"], row["ci_high"], row["direction"]
-        )
+        row["significant"] = row_significant(row, alpha)
+        row["verdict"] = row_verdict(row, alpha)
     return [_ordered(r) for r in rows]
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import HarnessError
-from harness.stats import ALPHA, ci_excludes_zero
+from harness.stats import ALPHA, format_p, row_significant, row_verdict
 
 FIELDS = ("base", "sft", "delta", "ci_low", "ci_high", "p_value", "p_adjusted", "n", "fixes", "regressions")
 OPS = {
@@ -256,19 +256,9 @@ def _matching(rows: list[dict[str, Any]], rule: Rule) -> list[dict[str, Any]]:
     ]
 
 
-def is_significant(row: dict[str, Any], alpha: float) -> bool:
-    p = row.get("p_adjusted", row.get("p_value"))
-    return p is not None and p < alpha and ci_excludes_zero(row.get("ci_low"), row.get("ci_high"))
-
-
-def row_verdict(row: dict[str, Any], alpha: float | None) -> str:
-    """The row's verdict, re-decided when the gate sets its own alpha."""
-    if alpha is None or row.get("direction", "higher") not in ("higher", "lower"):
-        return row.get("verdict", "unchanged")
-    if not is_significant(row, alpha) or not row.get("delta"):
-        return "unchanged"
-    better = row["delta"] > 0 if row.get("direction", "higher") == "higher" else row["delta"] < 0
-    return "improved" if better else "regressed"
+def gate_verdict(row: dict[str, Any], alpha: float | None) -> str:
+    """The row's stored verdict, or re-decided (harness.stats.row_verdict) when the gate sets its own alpha."""
+    return row.get("verdict", "unchanged") if alpha is None else row_verdict(row, alpha)
 
 
 def fmt(row: dict[str, Any], v: float | None) -> str:
@@ -285,8 +275,7 @@ def describe(row: dict[str, Any]) -> str:
         "" if (row.get("category", "all"), row.get("lang", "all")) == ("all", "all")
         else f"[{row.get('category', 'all')}/{row.get('lang', 'all')}]"
     )
-    p = row.get("p_adjusted")
-    ptxt = "—" if p is None else ("<0.001" if p < 0.001 else f"{p:.3f}")
+    ptxt = format_p(row.get("p_adjusted"))
     ci = (
         f", 95% CI [{fmt(row, row.get('ci_low'))}, {fmt(row, row.get('ci_high'))}]"
         if row.get("ci_low") is not None else ""
@@ -308,7 +297,7 @@ def _field(row: dict[str, Any], name: str) -> float | None:
 def check_row(rule: Rule, row: dict[str, Any], alpha: float) -> list[str]:
     """Reasons the row breaks the rule (empty when it holds)."""
     why: list[str] = []
-    sig = is_significant(row, alpha)
+    sig = row_significant(row, alpha)
     base, sft, delta = row.get("base"), row.get("sft"), row.get("delta")
     if rule.expr:
         fld, op, num = rule.expr
@@ -335,7 +324,7 @@ def check_row(rule: Rule, row: dict[str, Any], alpha: float) -> list[str]:
             why.append(f"Δ {fmt(row, delta)} < {rule.min_improvement:g}")
         elif rule.significant and not (sig and delta > 0):
             why.append("the improvement is not significant")
-    if rule.no_regression and row_verdict(row, alpha) == "regressed":
+    if rule.no_regression and gate_verdict(row, alpha) == "regressed":
         why.append("regressed significantly")
     return why
 
@@ -353,7 +342,7 @@ def evaluate(results: dict[str, Any], cfg: GateConfig) -> dict[str, Any]:
         ]
         advisory = sorted({r["name"] for r in scope if r.get("advisory")})
         scope = [r for r in scope if not r.get("advisory")]  # advisory metrics are reported, not gated by default
-        bad = [r for r in scope if row_verdict(r, re_alpha) == "regressed"]
+        bad = [r for r in scope if gate_verdict(r, re_alpha) == "regressed"]
         label = "no metric regressed significantly" + (" (any slice)" if cfg.default_scope == "all" else "")
         tested = sum(1 for r in scope if r.get("direction", "higher") != "none")
         out.append(
@@ -428,7 +417,7 @@ def baseline_results(
     """
     import datetime as _dt
 
-    from harness.compare import SCHEMA, rows_from_cases, stats_settings
+    from harness.comparison import SCHEMA, rows_from_cases, stats_settings
 
     new_key, new_model = _sft_side(new, new_name)
     old_key, old_model = _sft_side(old, old_name)

@@ -1,0 +1,206 @@
+"""`harness compare`, `harness run`, `harness report`: parse the flags, call harness.api, show the results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from harness import api
+from harness.cli.common import (
+    BackendOpt,
+    CategoryOpt,
+    ConfigOpt,
+    ExamplesOpt,
+    HistoryOpt,
+    HtmlOpt,
+    JsonOpt,
+    JunitOpt,
+    LangOpt,
+    LimitOpt,
+    MaxTokOpt,
+    MdOpt,
+    NoCacheOpt,
+    ProgressBars,
+    RulesOpt,
+    SeedOpt,
+    StrictOpt,
+    SuiteOpt,
+    TempOpt,
+    console,
+    fail,
+    file_inputs,
+    print_models,
+    print_notes,
+)
+from harness.cli.render import show_comparison, show_run
+from harness.config import HarnessConfig
+from harness.errors import HarnessError
+from harness.outputs import check_outputs
+from harness.results import Comparison
+
+AlphaOpt = Annotated[float, typer.Option("--alpha", help="Significance level for verdicts (default 0.05).")]
+
+
+def flags_config(
+    config: Path | None,
+    backend: str | None = None,
+    max_tokens: int | None = None,
+    seed: int | None = None,
+    temperature: float | None = None,
+    no_cache: bool = False,
+    history: str | None = None,
+    strict: bool = False,
+) -> HarnessConfig:
+    """harness.toml with the command line's generation flags on top (flag errors name the flag)."""
+    from harness.runners import HISTORY_MODES
+
+    if max_tokens is not None and max_tokens < 1:
+        raise HarnessError("--max-tokens must be at least 1")
+    if history is not None and history not in HISTORY_MODES:
+        raise HarnessError(f"--history must be one of {', '.join(HISTORY_MODES)}, got {history!r}")
+    return api.load_config(
+        config, backend=backend, max_tokens=max_tokens, seed=seed, temperature=temperature,
+        use_cache=False if no_cache else None, history=history, replay_strict=True if strict else None,
+    )
+
+
+def compare_models(
+    base: str,
+    sft: str,
+    cfg: HarnessConfig,
+    suites: list[str] | None,
+    *,
+    category: list[str] | None = None,
+    lang: list[str] | None = None,
+    limit: int | None = None,
+    alpha: float = 0.05,
+    rules: Path | None = None,
+    gate: bool = False,
+) -> Comparison:
+    """The compare pipeline with the terminal around it (models, notes, progress bars); the gate's
+    rules are read before anything is generated, so a bad rules file costs nothing."""
+    from harness.gate_rules import load_rules
+
+    con = console()
+    api.check_alpha(alpha)
+    gate_cfg = load_rules(rules) if gate or rules is not None else None
+    selected = api.load_cases(suites, category, lang, limit, strict=cfg.run.replay_strict)
+    print_notes(selected.notes)
+    specs = api.resolve_models([base, sft], cfg)
+    print_models(con, specs)
+    with ProgressBars(con) as bars:
+        results = api.compare(specs[0], specs[1], selected, cfg, alpha=alpha, progress=bars)
+    if gate_cfg is not None:
+        results.gate = api.gate(results, gate_cfg)
+    return results
+
+
+def compare(
+    base: Annotated[str, typer.Argument(help="The model before SFT: harness.toml name, dir, hub id, replay:FILE.")],
+    sft: Annotated[str, typer.Argument(help="The model after SFT.")],
+    suite: SuiteOpt = None,
+    category: CategoryOpt = None,
+    lang: LangOpt = None,
+    limit: LimitOpt = None,
+    json_path: JsonOpt = None,
+    backend: BackendOpt = None,
+    max_tokens: MaxTokOpt = None,
+    seed: SeedOpt = None,
+    temperature: TempOpt = None,
+    config: ConfigOpt = None,
+    no_cache: NoCacheOpt = False,
+    history: HistoryOpt = None,
+    examples: ExamplesOpt = 4,
+    strict: StrictOpt = False,
+    html_path: HtmlOpt = None,
+    md_path: MdOpt = None,
+    junit_path: JunitOpt = None,
+    gate: Annotated[bool, typer.Option("--gate", help="Apply the CI gate after comparing; exit 1 if it fails.")] = False,
+    rules: RulesOpt = None,
+    alpha: AlphaOpt = 0.05,
+) -> None:
+    """Run BASE and SFT on the same cases, score both, and show what changed."""
+    con = console()
+    try:
+        check_outputs(
+            {"--json": json_path, "--html": html_path, "--md": md_path, "--junit": junit_path},
+            {"--config": config, "--rules": rules, **file_inputs(suite, [base, sft])},
+        )
+        cfg = flags_config(config, backend, max_tokens, seed, temperature, no_cache, history, strict)
+        results = compare_models(base, sft, cfg, suite, category=category, lang=lang, limit=limit, alpha=alpha,
+                                 rules=rules, gate=gate)
+        if json_path:
+            api.save_results(results, json_path)
+    except HarnessError as e:
+        fail(e)
+        return
+    show_comparison(con, results, examples=examples, json_path=json_path, html_path=html_path, md_path=md_path,
+                    junit_path=junit_path)
+
+
+def run(
+    model: Annotated[str, typer.Argument(help="harness.toml name, dir, hub id, replay:FILE, base or sft.")],
+    suite: SuiteOpt = None,
+    category: CategoryOpt = None,
+    lang: LangOpt = None,
+    limit: LimitOpt = None,
+    json_path: JsonOpt = None,
+    backend: BackendOpt = None,
+    max_tokens: MaxTokOpt = None,
+    seed: SeedOpt = None,
+    temperature: TempOpt = None,
+    config: ConfigOpt = None,
+    no_cache: NoCacheOpt = False,
+    strict: StrictOpt = False,
+    history: HistoryOpt = None,
+) -> None:
+    """Run one model on a suite and score it."""
+    con = console()
+    try:
+        check_outputs({"--json": json_path}, {"--config": config, **file_inputs(suite, [model])})
+        cfg = flags_config(config, backend, max_tokens, seed, temperature, no_cache, history, strict)
+        selected = api.load_cases(suite, category, lang, limit, strict=cfg.run.replay_strict)
+        print_notes(selected.notes)
+        specs = api.resolve_models([model], cfg)
+        print_models(con, specs)
+        with ProgressBars(con) as bars:
+            results = api.run(specs[0], selected, cfg, progress=bars)
+        if json_path:
+            api.save_results(results, json_path)
+    except HarnessError as e:
+        fail(e)
+        return
+    show_run(con, results, json_path)
+
+
+def report(
+    results_path: Annotated[Path, typer.Argument(help="A results JSON written by compare or run.")],
+    examples: ExamplesOpt = 4,
+    html_path: HtmlOpt = None,
+    md_path: MdOpt = None,
+    junit_path: JunitOpt = None,
+    alpha: Annotated[
+        float | None, typer.Option("--alpha", help="Recompute verdicts at this significance level.")
+    ] = None,
+) -> None:
+    """Render saved results again, without generating (terminal, and --html/--md/--junit files)."""
+    con = console()
+    try:
+        check_outputs({"--html": html_path, "--md": md_path, "--junit": junit_path}, {"the results file": results_path})
+        api.check_alpha(alpha)
+        results = api.load_results(results_path)
+        if isinstance(results, Comparison) and alpha is not None:
+            results = api.restat(results, alpha)
+    except HarnessError as e:
+        fail(e)
+        return
+    if not isinstance(results, Comparison):
+        show_run(con, results)
+        if html_path or md_path or junit_path:
+            fail(HarnessError("--html/--md/--junit need compare results (a run file has one model only)"))
+        return
+    # A saved gate verdict is shown in the reports, but re-rendering is not gating: exit 0.
+    show_comparison(con, results, examples=examples, html_path=html_path, md_path=md_path, junit_path=junit_path,
+                    apply_gate=False)

@@ -1,0 +1,316 @@
+"""The results document (`harness.results/v1`) as types: what `compare`, `run` and `gate --baseline`
+produce, what `harness report` / `harness gate` read, and what the Python API returns.
+
+    r = harness.compare("base", "sft", suites=["demo"])
+    r.metric("directness").verdict        # "improved"
+    r.to_json()                           # exactly the JSON `harness compare --json` writes
+    Comparison.from_json(json.load(f))    # validated: a wrong field is an error naming it
+
+The JSON shape is a contract (docs/results-schema.md): fields are only ever added within v1. So
+every model keeps fields it does not know (`extra="allow"`, a newer file still reads), and
+`to_json()` writes back exactly the keys that were given (optional keys absent stay absent). The
+JSON Schema in docs/results.schema.json is generated from these types (`results_json_schema()`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from harness.errors import HarnessError
+
+SCHEMA = "harness.results/v1"
+SCHEMA_PREFIX = "harness.results/v"
+MAJOR = 1
+
+
+class _Doc(BaseModel):
+    """Every part of the document: unknown fields kept (forward-compatible), names as in the JSON."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, validate_assignment=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object, exactly as written to a results file (keys absent on input stay absent)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+class CheckResult(_Doc):
+    """One check of one answer: its verdict and the reason, in words."""
+
+    id: str
+    passed: bool
+    reason: str = ""
+    value: float | None = None
+    strict: bool | None = None  # IFEval-style checks: the strict verdict (= passed) ...
+    loose: bool | None = None  # ... and the loose one
+    turn: int | None = None  # the 1-based user turn whose answer it judged
+    family: str | None = None  # the metric family that produced it
+
+
+class Side(_Doc):
+    """What one model did on one case: its outputs per turn and how they were scored."""
+
+    outputs: list[str | None] = []
+    finish_reasons: list[str | None] = []
+    output_tokens: list[int | None] = []
+    scores: dict[str, float | None] = {}  # family -> 1.0 pass / 0.0 fail
+    checks: list[CheckResult] = []
+
+    def failed(self) -> list[CheckResult]:
+        return [c for c in self.checks if not c.passed]
+
+
+class CaseResult(_Doc):
+    id: str
+    suite: str | None = None
+    category: str = ""
+    lang: str = ""
+    prompt: str | None = None
+    turns: list[str] = []
+    reference: str | None = None
+    base: Side | None = None  # compare / baseline documents
+    sft: Side | None = None
+    output: Side | None = None  # run documents
+
+
+class InstructionLevel(_Doc):
+    base: float | None = None
+    base_se: float | None = None
+    sft: float | None = None
+    sft_se: float | None = None
+    delta: float | None = None
+    delta_se: float | None = None
+    n_instructions: int = 0
+    n_prompts: int = 0
+
+
+class MetricRow(_Doc):
+    """One metric on one slice (category × language): a paired comparison, or one model's value."""
+
+    name: str
+    category: str = "all"
+    lang: str = "all"
+    family: str | None = None
+    kind: Literal["binary", "continuous"] = "binary"
+    test: str | None = None
+    direction: Literal["higher", "lower", "none"] | None = None
+    base: float | None = None
+    sft: float | None = None
+    delta: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    p_value: float | None = None
+    p_adjusted: float | None = None
+    holm_m: int | None = None
+    significant: bool | None = None
+    verdict: Literal["improved", "regressed", "unchanged"] | None = None
+    n: int = 0
+    fixes: list[str] = []
+    regressions: list[str] = []
+    discordant: int | None = None
+    nonzero: int | None = None
+    increases: int | None = None
+    decreases: int | None = None
+    small_sample: bool | None = None
+    small_sample_note: str | None = None
+    advisory: bool | None = None
+    instruction_level: InstructionLevel | None = None
+    instruction_level_loose: InstructionLevel | None = None
+    value: float | None = None  # run documents: the share passing (binary) or the mean
+
+    @property
+    def headline(self) -> bool:
+        return self.category == "all" and self.lang == "all"
+
+
+class PerTurnRow(_Doc):
+    """A family's pass rate on one turn of the multi-turn cases (compare: paired; run: `value`)."""
+
+    family: str
+    turn: int
+    base: float | None = None
+    sft: float | None = None
+    delta: float | None = None
+    p_value: float | None = None
+    n: int = 0
+    fixes: list[str] = []
+    regressions: list[str] = []
+    small_sample: bool | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    p_adjusted: float | None = None
+    verdict: Literal["improved", "regressed", "unchanged"] | None = None
+    value: float | None = None
+
+
+class ModelRecord(_Doc):
+    name: str = ""
+    path: str | None = None
+    source: str | None = None
+    backend: str | None = None
+    prompt_format: str | None = None
+    max_tokens: int | None = None
+    notes: list[str] = []
+    generated_turns: int | None = None
+    cached_turns: int | None = None
+    seconds: float | None = None
+    training: dict[str, Any] | None = None  # decontamination provenance (harness/provenance.py)
+
+
+class ModelPair(_Doc):
+    base: ModelRecord
+    sft: ModelRecord
+
+
+class Settings(_Doc):
+    max_tokens: int | None = None
+    temperature: float | None = None
+    seed: int | None = None
+    history: str | None = None
+
+
+class GateRuleResult(_Doc):
+    rule: str
+    source: str
+    passed: bool
+    detail: str = ""
+    failures: list[str] = []
+
+
+class GateResult(_Doc):
+    """The verdict of the CI gate: passed, and each rule with the numbers that decided it."""
+
+    passed: bool
+    alpha: float | None = None
+    mode: str = "compare"
+    rules_file: str | None = None
+    rules: list[GateRuleResult] = []
+
+    def failed(self) -> list[GateRuleResult]:
+        return [r for r in self.rules if not r.passed]
+
+
+class _Results(_Doc):
+    schema_: str = Field(SCHEMA, alias="schema")
+    harness_version: str | None = None
+    created: str | None = None
+    suites: list[str] = []
+    settings: Settings = Settings()
+    n_cases: int = 0
+    notes: list[str] = []
+
+    @classmethod
+    def from_json(cls, data: Any, where: str = "results") -> Any:
+        """A document of this kind from its JSON object, validated (errors name `where` and the field)."""
+        doc = parse_results(data, where)
+        if not isinstance(doc, cls):
+            raise HarnessError(f"{where}: a {doc.kind!r} results document, not a {cls.__name__}")
+        return doc
+
+    def metric(self, name: str, category: str = "all", lang: str = "all") -> MetricRow:
+        """The row of metric `name` on one slice (default: the headline, all categories and languages)."""
+        for row in self.metrics:  # type: ignore[attr-defined]
+            if row.name == name and row.category == category and row.lang == lang:
+                return row
+        known = ", ".join(dict.fromkeys(r.name for r in self.metrics))  # type: ignore[attr-defined]
+        raise KeyError(f"no metric row {name!r} for category {category!r}, lang {lang!r}; metrics: {known}")
+
+    def case(self, case_id: str) -> CaseResult:
+        for c in self.cases:  # type: ignore[attr-defined]
+            if c.id == case_id:
+                return c
+        raise KeyError(f"no case {case_id!r}")
+
+
+class Comparison(_Results):
+    """Two models on the same cases (`compare`), or a new SFT against an accepted one (`baseline`)."""
+
+    kind: Literal["compare", "baseline"] = "compare"
+    stats: dict[str, Any] = {}
+    models: ModelPair | None = None  # absent only in hand-made documents (tests, scripts)
+    metrics: list[MetricRow] = []
+    per_turn: list[PerTurnRow] = []
+    gate: GateResult | None = None
+    cases: list[CaseResult] = []
+
+    @property
+    def alpha(self) -> float | None:
+        return self.stats.get("alpha")
+
+
+class RunResult(_Results):
+    """One model on a suite (`run`)."""
+
+    kind: Literal["run"] = "run"
+    model: ModelRecord | None = None
+    metrics: list[MetricRow] = []
+    per_turn: list[PerTurnRow] = []
+    cases: list[CaseResult] = []
+
+
+Results = Annotated[Comparison | RunResult, Field(discriminator="kind")]
+_ADAPTER: TypeAdapter[Comparison | RunResult] = TypeAdapter(Results)
+SIDES = {"compare": ("base", "sft"), "baseline": ("base", "sft"), "run": ("output",)}
+
+
+def results_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a results document, generated from the types (docs/results.schema.json)."""
+    schema = _ADAPTER.json_schema(by_alias=True, mode="serialization")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://sft-harness.dev/schema/harness.results.v1.json",
+        "title": f"sft-harness results document ({SCHEMA})",
+        **schema,
+    }
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("compare", "baseline", "run", "function-after", "str", "int", "float"):
+            continue  # the union branch, not a field
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(document)"
+
+
+def parse_results(data: Any, where: str = "results") -> Comparison | RunResult:
+    """A results document from its JSON object; a wrong schema, a future major version or a field of
+    the wrong type is a HarnessError naming `where` and the field."""
+    if not isinstance(data, dict):
+        raise HarnessError(f"{where}: expected a results object ({SCHEMA}), got a JSON {type(data).__name__}")
+    schema = data.get("schema")
+    if isinstance(schema, str) and schema.startswith(SCHEMA_PREFIX):
+        major = schema[len(SCHEMA_PREFIX):].partition(".")[0]
+        if major.isdigit() and int(major) > MAJOR:
+            raise HarnessError(
+                f"{where}: written by a newer sft-harness (schema {schema!r}); this version reads {SCHEMA!r}: "
+                "upgrade sft-harness to read it"
+            )
+    if schema != SCHEMA:
+        raise HarnessError(f"{where}: field 'schema': expected {SCHEMA!r}, got {schema!r}")
+    kind = data.get("kind")
+    if kind not in SIDES:
+        raise HarnessError(f"{where}: field 'kind': expected one of {', '.join(SIDES)}, got {kind!r}")
+    try:
+        doc = _ADAPTER.validate_python(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        got = err.get("input")
+        shown = f"{type(got).__name__} {str(got)[:60]!r}" if got is not None else "nothing"
+        raise HarnessError(f"{where}: field '{_field_path(err['loc'])}': {err['msg'].lower()}, got {shown}") from None
+    for i, case in enumerate(doc.cases):
+        for side in SIDES[kind]:
+            if getattr(case, side) is None:
+                raise HarnessError(f"{where}: field 'cases[{i}].{side}': expected an object, got nothing")
+    return doc
+
+
+if __name__ == "__main__":  # python -m harness.results > docs/results.schema.json
+    import json
+    import sys
+
+    sys.stdout.write(json.dumps(results_json_schema(), ensure_ascii=False, indent=2) + "\n")
