@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         result.gate = harness.gate(result)
         name = Path(ckpt).name or ckpt
         harness.save_results(result, args.out / f"{name}.json")
-        write_html(args.out / f"{name}.html", result.to_json(), result.gate.to_json())
+        write_html(args.out / f"{name}.html", result)  # with its gate
         headline = ", ".join(
             f"{m}: {100 * result.metric(m).base:.0f}% → {100 * result.metric(m).sft:.0f}% ({result.metric(m).verdict})"
             for m in ("directness", "format")

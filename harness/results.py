@@ -256,12 +256,20 @@ SIDES = {"compare": ("base", "sft"), "baseline": ("base", "sft"), "run": ("outpu
 
 def results_json_schema() -> dict[str, Any]:
     """The JSON Schema of a results document, generated from the types (docs/results.schema.json)."""
-    schema = _ADAPTER.json_schema(by_alias=True, mode="serialization")
+    defs = _ADAPTER.json_schema(by_alias=True, mode="serialization")["$defs"]
+    # `kind` picks the type with if/then/else rather than oneOf: every validator then reports the
+    # field at fault, not "matches none of the alternatives".
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://sft-harness.dev/schema/harness.results.v1.json",
         "title": f"sft-harness results document ({SCHEMA})",
-        **schema,
+        "type": "object",
+        "required": ["schema", "kind"],
+        "properties": {"schema": {"const": SCHEMA}, "kind": {"enum": list(SIDES)}},
+        "if": {"properties": {"kind": {"const": "run"}}},
+        "then": {"$ref": "#/$defs/RunResult"},
+        "else": {"$ref": "#/$defs/Comparison"},
+        "$defs": defs,
     }
 
 

@@ -40,3 +40,9 @@ def turn_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
         return rows
     cases = results.get("cases") or []
     return per_turn_rows(cases) if results.get("kind") in ("compare", "baseline") else per_turn_values(cases)
+
+
+def as_document(results: Any) -> dict[str, Any]:
+    """The results document as its JSON object: renderers take a typed result (harness.Comparison,
+    RunResult, GateResult) or the object read from a file."""
+    return results.to_json() if hasattr(results, "to_json") else results

@@ -20,7 +20,7 @@ from typing import Any
 
 from harness.provenance import provenance_lines
 from harness.stats import format_p
-from reports.document import case_change, side_names, turn_grid
+from reports.document import as_document, case_change, side_names, turn_grid
 from reports.formatting import (
     fmt_ci,
     fmt_delta,
@@ -540,8 +540,10 @@ def _options(values: list[str], label: str) -> str:
     )
 
 
-def render_html(results: dict[str, Any], gate: dict[str, Any] | None = None) -> str:
+def render_html(results: Any, gate: Any = None) -> str:
     """The whole page as one string."""
+    results = as_document(results)
+    gate = as_document(gate) if gate is not None else results.get("gate")
     base_name, sft_name = side_names(results)
     cases = results.get("cases", [])
     metrics = results.get("metrics", [])
@@ -623,7 +625,7 @@ def render_html(results: dict[str, Any], gate: dict[str, Any] | None = None) -> 
     return "".join(parts)
 
 
-def write_html(path: Any, results: dict[str, Any], gate: dict[str, Any] | None = None) -> None:
+def write_html(path: Any, results: Any, gate: Any = None) -> None:
     from harness.outputs import write_atomic
 
     write_atomic(path, render_html(results, gate))

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from harness.stats import format_p
+from reports.document import as_document
 from reports.formatting import fmt_ci, fmt_delta, fmt_level, is_headline, verdict_text
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -30,7 +31,9 @@ def metric_summary(r: dict[str, Any]) -> str:
     )
 
 
-def render_junit(results: dict[str, Any], gate: dict[str, Any] | None = None, limit: int = 50) -> str:
+def render_junit(results: Any, gate: Any = None, limit: int = 50) -> str:
+    results = as_document(results)
+    gate = as_document(gate) if gate is not None else results.get("gate")
     root = ET.Element("testsuites", name="sft-harness")
     total = failures = 0
 
@@ -85,7 +88,7 @@ def render_junit(results: dict[str, Any], gate: dict[str, Any] | None = None, li
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def write_junit(path: Any, results: dict[str, Any], gate: dict[str, Any] | None = None) -> None:
+def write_junit(path: Any, results: Any, gate: Any = None) -> None:
     from harness.outputs import write_atomic
 
     write_atomic(path, render_junit(results, gate))

@@ -15,7 +15,7 @@ from typing import Any
 
 from harness.provenance import provenance_lines
 from harness.stats import format_p
-from reports.document import side_names, turn_grid
+from reports.document import as_document, side_names, turn_grid
 from reports.formatting import fmt_ci, fmt_delta, fmt_level, fmt_pct, is_continuous, is_headline, verdict_text
 
 MAX_CHARS = 60_000
@@ -129,7 +129,9 @@ def _flips(results: dict[str, Any], limit: int) -> list[str]:
     return out
 
 
-def render_markdown(results: dict[str, Any], gate: dict[str, Any] | None = None, limit: int = 30) -> str:
+def render_markdown(results: Any, gate: Any = None, limit: int = 30) -> str:
+    results = as_document(results)
+    gate = as_document(gate) if gate is not None else results.get("gate")
     base_name, sft_name = side_names(results)
     models = results.get("models") or {}
     head = "sft-harness: baseline check" if results.get("kind") == "baseline" else "sft-harness"
@@ -201,7 +203,7 @@ def render_markdown(results: dict[str, Any], gate: dict[str, Any] | None = None,
     return text.rstrip() + "\n"
 
 
-def write_markdown(path: Any, results: dict[str, Any], gate: dict[str, Any] | None = None) -> None:
+def write_markdown(path: Any, results: Any, gate: Any = None) -> None:
     from harness.outputs import write_atomic
 
     write_atomic(path, render_markdown(results, gate))

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from harness.provenance import provenance_lines
 from harness.stats import format_p
-from reports.document import case_change, side_names, turn_grid
+from reports.document import as_document, case_change, side_names, turn_grid
 from reports.formatting import (
     fmt_ci,
     fmt_delta,
@@ -374,7 +374,8 @@ def examples(results: dict[str, Any], console: Console, k: int = 4) -> list[Any]
     return out
 
 
-def render_compare(results: dict[str, Any], console: Console, n_examples: int = 4) -> None:
+def render_compare(results: Any, console: Console, n_examples: int = 4) -> None:
+    results = as_document(results)
     width = console.width
     console.print(header(results))
     console.print(summary_table(results, width))
@@ -405,7 +406,8 @@ def render_compare(results: dict[str, Any], console: Console, n_examples: int = 
             console.print(p)
 
 
-def render_run(results: dict[str, Any], console: Console) -> None:
+def render_run(results: Any, console: Console) -> None:
+    results = as_document(results)
     console.print(header(results))
     t = Table(title="Scores", title_justify="left")
     t.add_column("metric")

@@ -123,6 +123,31 @@ def tiny_raw(tiny_models) -> Path:
     return tiny_models[1]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def results_files_match_the_schema():
+    """Every results file the harness writes during the tests (CLI --json, the API's save_results, in
+    this process) is validated against docs/results.schema.json before it is written."""
+    import jsonschema
+
+    from harness import api
+
+    schema = json.loads((Path(__file__).resolve().parents[1] / "docs" / "results.schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    save = api.save_results
+    checked = {"files": 0}
+
+    def save_checked(result, path):
+        error = jsonschema.exceptions.best_match(validator.iter_errors(result.to_json()))
+        assert error is None, f"{path}: not a valid results document: {'/'.join(map(str, error.absolute_path))}: {error.message[:200]}"
+        checked["files"] += 1
+        save(result, path)
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(api, "save_results", save_checked)
+    yield checked
+    patch.undo()
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path, monkeypatch):
     """Each test gets its own HARNESS_HOME so caches never leak between tests."""

@@ -151,3 +151,15 @@ def test_the_example_script_runs_on_the_tiny_models(tmp_path, tiny_raw, tiny_cha
     assert len(lines) == 2 and "directness:" in lines[0] and "gate" in lines[0]
     saved = harness.load_results(out / f"{tiny_chat.name}.json")
     assert saved.kind == "compare" and (out / f"{tiny_chat.name}.html").read_text().startswith("<!doctype html>")
+
+
+def test_written_results_are_checked_against_the_schema(tmp_path, results_files_match_the_schema):
+    suite, b, s = _replay(tmp_path)
+    before = results_files_match_the_schema["files"]
+    res = runner.invoke(app, ["compare", f"replay:{b}", f"replay:{s}", "--suite", str(suite), "--json", str(tmp_path / "r.json")])
+    assert res.exit_code == 0 and results_files_match_the_schema["files"] == before + 1
+    r = harness.load_results(tmp_path / "r.json")
+    broken = r.model_copy(update={"n_cases": "four"})  # model_copy does not validate: only the schema can catch it
+    with pytest.raises(AssertionError, match="n_cases"), pytest.warns(UserWarning):
+        harness.save_results(broken, tmp_path / "broken.json")
+    assert not (tmp_path / "broken.json").exists()

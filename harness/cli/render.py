@@ -24,8 +24,6 @@ def write_reports(
     from reports.junit import write_junit
     from reports.markdown import write_markdown
 
-    doc = results.to_json()
-    gate = doc.get("gate")
     try:
         for path, writer, what in (
             (html_path, write_html, "HTML report"),
@@ -33,7 +31,7 @@ def write_reports(
             (junit_path, write_junit, "JUnit XML"),
         ):
             if path:
-                writer(path, doc, gate)
+                writer(path, results)  # with the gate recorded in it, if any
                 con.print(f"{what} written to [bold]{escape(str(path))}[/]")
     except HarnessError as e:
         fail(e)
@@ -92,7 +90,7 @@ def show_comparison(
     """The terminal report, then the files asked for, then the gate (exit 1 when it failed)."""
     from reports.terminal import render_compare
 
-    render_compare(results.to_json(), con, examples)
+    render_compare(results, con, examples)
     if json_path:
         con.print(f"results written to [bold]{escape(str(json_path))}[/]")
     write_reports(con, results, html_path, md_path, junit_path)
@@ -103,6 +101,6 @@ def show_comparison(
 def show_run(con: Console, results: RunResult, json_path: Path | None = None) -> None:
     from reports.terminal import render_run
 
-    render_run(results.to_json(), con)
+    render_run(results, con)
     if json_path:
         con.print(f"results written to [bold]{escape(str(json_path))}[/]")
