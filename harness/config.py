@@ -59,6 +59,11 @@ class RunConfig:
     )
     vllm_kv_cache_gib: float = field(default=1.0, metadata={"help": "VLLM_CPU_KVCACHE_SPACE on CPU when unset"})
     replay_strict: bool = field(default=False, metadata={"help": "replay: unmatched, missing or duplicate outputs are errors"})
+    request_concurrency: int = field(default=16, metadata={"help": "openai backend: requests in flight at once per model"})
+    request_timeout_s: float = field(default=120.0, metadata={"help": "openai backend: seconds to wait for one reply"})
+    request_retries: int = field(
+        default=4, metadata={"help": "openai backend: retries (with backoff) on 429, 5xx, timeouts, dropped connections"}
+    )
 
 
 @dataclass(frozen=True)
@@ -139,10 +144,12 @@ DEFAULT_SCORING = ScoringConfig()  # frozen: a shared default, never state
 
 @dataclass
 class ModelEntry:
-    path: str
+    path: str  # a directory, a hub id, replay:FILE; for backend = "openai" the model's name on the server
     prompt_format: str = "auto"
     max_tokens: int | None = None
     backend: str | None = None
+    base_url: str | None = None  # backend = "openai": the server's URL, e.g. http://127.0.0.1:8000/v1
+    api_key_env: str | None = None  # backend = "openai": the environment variable with the API key
 
 
 @dataclass
@@ -212,6 +219,9 @@ def _check_run_ranges(run: RunConfig, where: str) -> None:
         ("vllm_kv_cache_gib", run.vllm_kv_cache_gib > 0, "more than 0"),
         ("history", run.history in ("own", "golden"), "own or golden"),
         ("dtype", run.dtype in ("auto", "float32", "bfloat16", "float16"), "auto, float32, bfloat16 or float16"),
+        ("request_concurrency", run.request_concurrency >= 1, "at least 1"),
+        ("request_timeout_s", run.request_timeout_s > 0, "more than 0"),
+        ("request_retries", run.request_retries >= 0, "0 or more"),
     ):
         if not ok:
             raise HarnessError(f"{where}: field '{name}' must be {want}, got {getattr(run, name)!r}")

@@ -24,6 +24,14 @@ def resolve_model(
     harness/demo/, which trains with trainers/: the core does not import them)."""
     if ref in cfg.models:
         entry = cfg.models[ref]
+        if entry.backend == "openai":
+            if not entry.base_url:
+                raise HarnessError(f"model {ref!r}: backend \"openai\" needs base_url (e.g. http://127.0.0.1:8000/v1)")
+            return ModelSpec(
+                name=ref, path=f"openai:{entry.path}@{entry.base_url.rstrip('/')}", source="openai",
+                prompt_format=entry.prompt_format, max_tokens=entry.max_tokens, backend="openai",
+                served_model=entry.path, base_url=entry.base_url.rstrip("/"), api_key_env=entry.api_key_env,
+            )
         spec = _from_path(ref, entry.path, source="config")
         spec.prompt_format = entry.prompt_format
         spec.max_tokens = entry.max_tokens
@@ -32,6 +40,12 @@ def resolve_model(
     if ref in DEMO_NAMES and demo_builder is not None:  # harness.api passes the demo's builder
         base, sft = demo_builder()
         return ModelSpec(name=ref, path=str(base if ref == "base" else sft), source="demo")
+    if ref.startswith("openai:"):
+        from harness.runners.openai_engine import parse_ref
+
+        model, url = parse_ref(ref)
+        return ModelSpec(name=ref, path=f"openai:{model}@{url}", source="openai", backend="openai",
+                         served_model=model, base_url=url)
     return _from_path(ref, ref, source=None)
 
 
@@ -53,7 +67,7 @@ def _from_path(name: str, path: str, source: str | None) -> ModelSpec:
         raise HarnessError(f"model {name!r}: path {path!r} does not exist")
     raise HarnessError(
         f"unknown model {name!r}: not a name from harness.toml, not the demo pair ({known}), "
-        "not an existing directory, not a hub id (owner/name) and not replay:FILE"
+        "not an existing directory, not a hub id (owner/name), not replay:FILE and not openai:MODEL@URL"
     )
 
 

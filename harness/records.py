@@ -153,6 +153,11 @@ class ModelSpec:
     prompt_format: str = "auto"  # requested: auto | chat | raw
     max_tokens: int | None = None
     backend: str | None = None  # forced backend for this model, if any
+    # openai backend: the model's name on the server, the server's /v1 URL, and the environment
+    # variable holding the API key (the key itself is never stored)
+    served_model: str | None = None
+    base_url: str | None = None
+    api_key_env: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -69,6 +69,8 @@ def choose_backend(spec: ModelSpec, run: RunConfig) -> tuple[str, str | None]:
     """(backend, note). Order: replay refs, --backend, the model's own setting, vllm if importable, hf."""
     if spec.source == "replay":
         return "replay", None
+    if spec.backend == "openai":  # a served model: whatever --backend says applies to the local ones
+        return "openai", None
     wanted = run.backend or spec.backend
     if wanted == "replay":
         raise HarnessError(f"model {spec.name!r} is not a replay file; use replay:FILE.jsonl")
@@ -264,4 +266,4 @@ def run_model(
 
 
 # Registration lines: one per backend module (harness/runners/backends.py).
-from harness.runners import hf_engine, vllm_engine  # noqa: E402,F401
+from harness.runners import hf_engine, openai_engine, vllm_engine  # noqa: E402,F401

@@ -46,6 +46,8 @@ def generation_dtype(spec: ModelSpec, run: RunConfig, backend: str) -> str:
     """The dtype to load `spec` in for `backend`: a DTYPES value ("auto" only for vLLM on a GPU)."""
     if run.dtype not in DTYPES:
         raise HarnessError(f"[run] dtype must be one of {', '.join(DTYPES)}, got {run.dtype!r}")
+    if backend == "openai":
+        return "server"  # the server loaded the weights; its precision is its own setting
     if run.dtype != "auto":
         return run.dtype
     declared = checkpoint_dtype(spec.path)

