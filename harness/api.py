@@ -63,6 +63,11 @@ def with_run(run: RunConfig, **updates: Any) -> RunConfig:
     unknown = sorted(set(updates) - known)
     if unknown:
         raise HarnessError(f"unknown run option(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    from harness.engine_options import check_options
+
+    for kind in ("engine", "hf"):
+        if updates.get(kind) is not None:
+            updates[kind] = check_options(updates[kind], kind, f"run options: {kind}", per_model=False)
     run = replace(run, **{k: v for k, v in updates.items() if v is not None})
     if run.history not in HISTORY_MODES:
         raise HarnessError(f"history must be one of {', '.join(HISTORY_MODES)}, got {run.history!r}")

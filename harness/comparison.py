@@ -84,6 +84,7 @@ def model_record(run: ModelRun, cases: list[Case] | None = None) -> dict[str, An
         "generated_turns": run.generated_turns,
         "cached_turns": run.cached_turns,
         "seconds": round(run.seconds, 3),
+        "engine": run.engine,  # the engine's effective settings (dtype, parallelism, options from harness.toml)
         # decontamination of its training data against the evaluated suites (None: no training report)
         "training": training_provenance(run.spec, cases or []),
     }

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from harness.engine_options import check_options
 from harness.errors import HarnessError
 
 
@@ -63,6 +64,12 @@ class RunConfig:
     request_timeout_s: float = field(default=120.0, metadata={"help": "openai backend: seconds to wait for one reply"})
     request_retries: int = field(
         default=4, metadata={"help": "openai backend: retries (with backoff) on 429, 5xx, timeouts, dropped connections"}
+    )
+    engine: dict[str, Any] = field(
+        default_factory=dict, metadata={"help": "[run.engine]: vLLM engine arguments for every model (EngineArgs fields)"}
+    )
+    hf: dict[str, Any] = field(
+        default_factory=dict, metadata={"help": "[run.hf]: from_pretrained options for the hf backend (device_map, …)"}
     )
 
 
@@ -150,6 +157,8 @@ class ModelEntry:
     backend: str | None = None
     base_url: str | None = None  # backend = "openai": the server's URL, e.g. http://127.0.0.1:8000/v1
     api_key_env: str | None = None  # backend = "openai": the environment variable with the API key
+    engine: dict[str, Any] = field(default_factory=dict)  # [models.NAME.engine]: vLLM engine arguments
+    hf: dict[str, Any] = field(default_factory=dict)  # [models.NAME.hf]: from_pretrained options
 
 
 @dataclass
@@ -256,11 +265,15 @@ def load_config(path: str | Path | None = None) -> HarnessConfig:
         if not isinstance(entry, dict) or "path" not in entry:
             raise HarnessError(f"{where}: field 'path' is required")
         model = _build(ModelEntry, entry, where)
+        model.engine = check_options(model.engine, "engine", f"{where[:-1]}.engine]", per_model=True)
+        model.hf = check_options(model.hf, "hf", f"{where[:-1]}.hf]", per_model=True)
         if model.prompt_format not in PROMPT_FORMATS:
             raise HarnessError(f"{where}: field 'prompt_format' must be one of {', '.join(PROMPT_FORMATS)}")
         cfg.models[name] = model
     if "run" in data:
         cfg.run = _build(RunConfig, data["run"], f"{path}: [run]")
+        cfg.run.engine = check_options(cfg.run.engine, "engine", f"{path}: [run.engine]", per_model=False)
+        cfg.run.hf = check_options(cfg.run.hf, "hf", f"{path}: [run.hf]", per_model=False)
         _check_run_ranges(cfg.run, f"{path}: [run]")
     if "scoring" in data:
         cfg.scoring = _build(ScoringConfig, data["scoring"], f"{path}: [scoring]")

@@ -33,6 +33,7 @@ def resolve_model(
                 served_model=entry.path, base_url=entry.base_url.rstrip("/"), api_key_env=entry.api_key_env,
             )
         spec = _from_path(ref, entry.path, source="config")
+        spec.engine, spec.hf = dict(entry.engine), dict(entry.hf)
         spec.prompt_format = entry.prompt_format
         spec.max_tokens = entry.max_tokens
         spec.backend = entry.backend

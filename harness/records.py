@@ -158,6 +158,8 @@ class ModelSpec:
     served_model: str | None = None
     base_url: str | None = None
     api_key_env: str | None = None
+    engine: dict[str, Any] = field(default_factory=dict)  # [models.NAME.engine]: vLLM engine arguments
+    hf: dict[str, Any] = field(default_factory=dict)  # [models.NAME.hf]: from_pretrained options
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

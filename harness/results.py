@@ -155,6 +155,7 @@ class ModelRecord(_Doc):
     generated_turns: int | None = None
     cached_turns: int | None = None
     seconds: float | None = None
+    engine: dict[str, Any] | None = None  # the engine's effective settings ({} for replay and served models)
     training: dict[str, Any] | None = None  # decontamination provenance (harness/provenance.py)
 
 

@@ -65,6 +65,13 @@ def header(results: dict[str, Any]) -> Panel:
         gen, cached = m.get("generated_turns", 0) or 0, m.get("cached_turns", 0) or 0
         line.append(f"  {gen} turns generated, {cached} cached, {m.get('seconds', 0) or 0:.1f}s", style="dim")
         grid.add_row(side, line)
+        engine = m.get("engine") or {}
+        if engine:
+            shown = ", ".join(f"{k}={v}" for k, v in engine.items() if k != "trust_remote_code")
+            grid.add_row("", Text(f"engine: {shown}", style="dim"))
+        if engine.get("trust_remote_code"):
+            grid.add_row("", Text("! trust_remote_code is on: code from this model's repository ran (harness.toml)",
+                                  style="bold yellow"))
         for note in m.get("notes") or []:
             grid.add_row("", Text(f"note: {note}", style="yellow"))
         if "training" in m and (m["training"] is not None or side in ("sft", "model")):

@@ -13,9 +13,10 @@ import importlib.util
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from harness.config import RunConfig, harness_home
+from harness.engine_options import output_options
 from harness.errors import HarnessError
 from harness.prompting import Message
 from harness.records import Case, Generation, ModelSpec, TurnOutput
@@ -59,6 +60,7 @@ class ModelRun:
     seconds: float = 0.0
     max_tokens: int | None = None
     skipped: dict[str, str] = field(default_factory=dict)  # case id -> why it was not run (prompt too long)
+    engine: dict[str, Any] = field(default_factory=dict)  # the engine's effective settings (backends.py)
 
 
 def vllm_available() -> bool:
@@ -83,6 +85,11 @@ def choose_backend(spec: ModelSpec, run: RunConfig) -> tuple[str, str | None]:
             return "hf", "vLLM is not installed: fell back to the transformers (hf) backend"
         return "hf", "vLLM is not installed: using the transformers (hf) backend"
     return wanted, None
+
+
+def _engine_settings(spec: ModelSpec, run: RunConfig, backend: str) -> dict[str, Any]:
+    settings = BACKENDS[backend].settings
+    return settings(spec, run) if settings is not None else {}
 
 
 def open_engine(spec: ModelSpec, backend: str, run: RunConfig) -> Engine:
@@ -153,6 +160,10 @@ def run_model(
         "seed": run.seed,
         "dtype": generation_dtype(spec, run, backend),
     }
+    engine_settings = _engine_settings(spec, run, backend)
+    changes_outputs = output_options(engine_settings)
+    if changes_outputs:  # absent by default: keys of runs without such options stay as they were
+        settings["engine"] = changes_outputs
     if golden:
         # Own-history keys stay as they were (existing caches remain valid); golden ones differ by the
         # mode and by the golden answers in the conversation.
@@ -262,6 +273,7 @@ def run_model(
         seconds=time.perf_counter() - start,
         max_tokens=max_tokens,
         skipped=skipped,
+        engine=engine_settings,
     )
 
 

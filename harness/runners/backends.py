@@ -18,6 +18,7 @@ from harness.config import RunConfig
 from harness.records import ModelSpec
 
 EngineFactory = Callable[[ModelSpec, RunConfig], Any]  # returns a harness.runners.Engine
+Settings = Callable[[ModelSpec, RunConfig], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -25,18 +26,21 @@ class Backend:
     name: str
     help: str
     open: EngineFactory | None  # None: the backend needs no engine (replay)
+    # The engine's effective settings for a model (recorded in the results; those that change outputs
+    # also go into the generation cache key).
+    settings: Settings | None = None
 
 
 BACKENDS: dict[str, Backend] = {}
 
 
-def backend(name: str, help: str) -> Callable[[EngineFactory], EngineFactory]:
+def backend(name: str, help: str, settings: Settings | None = None) -> Callable[[EngineFactory], EngineFactory]:
     """Register `fn` as the engine factory of backend `name`."""
 
     def register(fn: EngineFactory) -> EngineFactory:
         if name in BACKENDS:
             raise ValueError(f"backend {name!r} registered twice")
-        BACKENDS[name] = Backend(name, help, fn)
+        BACKENDS[name] = Backend(name, help, fn, settings)
         return fn
 
     return register

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from harness.config import RunConfig
+from harness.engine_options import merged
 from harness.models import load_tokenizer, model_load_error
 from harness.prompting import Message, prompt_tokens, render_ids, resolve_prompt_format, stop_token_ids
 from harness.records import FINISH_LENGTH, FINISH_STOP, ModelSpec, TurnOutput
@@ -21,12 +23,17 @@ class HFEngine:
 
         self.run = run
         self.tokenizer = load_tokenizer(spec)
+        options = engine_settings(spec, run)
         try:
-            self.model = AutoModelForCausalLM.from_pretrained(spec.path, dtype=generation_dtype(spec, run, self.backend))
-        except (OSError, ValueError) as e:
+            self.model = AutoModelForCausalLM.from_pretrained(spec.path, **options)
+        except (OSError, ValueError, TypeError) as e:
             raise model_load_error(spec, e) from None
-        self.device = "cuda" if torch.cuda.is_available() else "cpu"
-        self.model.to(self.device).eval()
+        if "device_map" in options:  # placed by accelerate (e.g. "auto": split over the GPUs); inputs go to its first device
+            self.device = self.model.device
+            self.model.eval()
+        else:
+            self.device = "cuda" if torch.cuda.is_available() else "cpu"
+            self.model.to(self.device).eval()
         self.prompt_format, note = resolve_prompt_format(self.tokenizer, spec.prompt_format)
         self.notes = [note] if note else []
         self.stop_ids = stop_token_ids(self.tokenizer, getattr(self.model, "generation_config", None))
@@ -93,6 +100,11 @@ class HFEngine:
         gc.collect()
 
 
-@backend("hf", help="transformers' generate(), batched with left padding; CPU or one GPU")
+def engine_settings(spec: ModelSpec, run: RunConfig) -> dict[str, Any]:
+    """from_pretrained's keyword arguments: the precision ([run] dtype), then [run.hf], then [models.NAME.hf]."""
+    return {"dtype": generation_dtype(spec, run, "hf"), **merged(run.hf, spec.hf)}
+
+
+@backend("hf", help="transformers' generate(), batched with left padding; CPU or GPUs (device_map)", settings=engine_settings)
 def open_hf(spec: ModelSpec, run: RunConfig) -> HFEngine:
     return HFEngine(spec, run)

