@@ -50,7 +50,7 @@ class RunConfig:
     temperature: float = field(default=0.0, metadata={"help": "0 = greedy decoding (default, deterministic)"})
     top_p: float = field(default=1.0, metadata={"help": "nucleus sampling mass when temperature > 0"})
     seed: int = field(default=0, metadata={"help": "sampling seed"})
-    backend: str | None = field(default=None, metadata={"help": "vllm | hf | replay; default: vllm when importable"})
+    backend: str | None = field(default=None, metadata={"help": "vllm | hf | openai | replay; default: vllm on a GPU, hf without one"})
     batch_size: int = field(default=32, metadata={"help": "prompts per batch for the hf backend"})
     history: str = field(default="own", metadata={"help": "multi-turn history: own (the model's answers) | golden (the case's references)"})
     use_cache: bool = field(default=True, metadata={"help": "reuse cached generations for identical requests"})

@@ -27,7 +27,7 @@ def test_reduced_demo_pair_sft_answers_and_stops(tmp_path, reduced_demo):
     base, sft = reduced_demo
     out = tmp_path / "res.json"
     res = CliRunner().invoke(
-        app, ["--no-color", "compare", str(base), str(sft), "--suite", "demo", "--json", str(out)]
+        app, ["--no-color", "compare", str(base), str(sft), "--suite", "demo", "--backend", "vllm", "--json", str(out)]
     )
     assert res.exit_code == 0, res.output
     data = json.loads(out.read_text())

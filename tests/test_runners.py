@@ -97,6 +97,19 @@ def test_choose_backend_falls_back(monkeypatch):
     assert choose_backend(ModelSpec("m", "r.jsonl", "replay"), RunConfig())[0] == "replay"
 
 
+def test_default_backend_is_vllm_on_a_gpu_and_hf_without_one(monkeypatch):
+    import harness.runners as runners
+
+    monkeypatch.setattr(runners, "vllm_available", lambda: True)
+    monkeypatch.setattr(runners, "gpu_available", lambda: False)
+    b, note = choose_backend(ModelSpec("m", "x", "local"), RunConfig())
+    assert b == "hf" and "no GPU" in note and "--backend vllm forces" in note
+    assert choose_backend(ModelSpec("m", "x", "local"), RunConfig(backend="vllm")) == ("vllm", None)
+    assert choose_backend(ModelSpec("m", "x", "local", backend="vllm"), RunConfig()) == ("vllm", None)
+    monkeypatch.setattr(runners, "gpu_available", lambda: True)
+    assert choose_backend(ModelSpec("m", "x", "local"), RunConfig()) == ("vllm", None)
+
+
 def test_replay_backend(tmp_path):
     f = tmp_path / "out.jsonl"
     f.write_text(

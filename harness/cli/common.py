@@ -26,7 +26,7 @@ CategoryOpt = Annotated[list[str] | None, typer.Option("--category", help="Only 
 LangOpt = Annotated[list[str] | None, typer.Option("--lang", help="Only these languages (en, zh); repeatable.")]
 LimitOpt = Annotated[int | None, typer.Option("--limit", help="At most N cases (after filters).")]
 JsonOpt = Annotated[Path | None, typer.Option("--json", help="Write the results document here.")]
-BackendOpt = Annotated[str | None, typer.Option("--backend", help="vllm | hf | replay (default: vllm if installed).")]
+BackendOpt = Annotated[str | None, typer.Option("--backend", help="vllm | hf (default: vllm on a GPU, hf without one; served models: openai:MODEL@URL).")]
 MaxTokOpt = Annotated[int | None, typer.Option("--max-tokens", help="Token cap per turn (default 128).")]
 SeedOpt = Annotated[int | None, typer.Option("--seed", help="Sampling seed (default 0).")]
 TempOpt = Annotated[float | None, typer.Option("--temperature", help="0 = greedy (default).")]

@@ -67,8 +67,22 @@ def vllm_available() -> bool:
     return importlib.util.find_spec("vllm") is not None
 
 
+# Why a run without --backend uses hf on a machine without a GPU (measured: docs/performance.md).
+CPU_DEFAULT_NOTE = (
+    "hf backend: no GPU here, and on CPU transformers' batched generate outruns vLLM, whose engine start "
+    "dominates (docs/performance.md); --backend vllm forces vLLM"
+)
+
+
+def gpu_available() -> bool:
+    from harness.runners.dtype import on_gpu
+
+    return on_gpu()
+
+
 def choose_backend(spec: ModelSpec, run: RunConfig) -> tuple[str, str | None]:
-    """(backend, note). Order: replay refs, --backend, the model's own setting, vllm if importable, hf."""
+    """(backend, note). Order: replay and served models, --backend, the model's own setting; else vLLM on
+    a machine with a GPU, hf without one (or without vLLM)."""
     if spec.source == "replay":
         return "replay", None
     if spec.backend == "openai":  # a served model: whatever --backend says applies to the local ones
@@ -78,12 +92,16 @@ def choose_backend(spec: ModelSpec, run: RunConfig) -> tuple[str, str | None]:
         raise HarnessError(f"model {spec.name!r} is not a replay file; use replay:FILE.jsonl")
     if wanted and wanted not in BACKENDS:
         raise HarnessError(f"unknown backend {wanted!r}; known: {', '.join(BACKENDS)}")
-    if wanted == "vllm" or wanted is None:
+    if wanted == "vllm":
         if vllm_available():
             return "vllm", None
-        if wanted == "vllm":
-            return "hf", "vLLM is not installed: fell back to the transformers (hf) backend"
-        return "hf", "vLLM is not installed: using the transformers (hf) backend"
+        return "hf", "vLLM is not installed: fell back to the transformers (hf) backend"
+    if wanted is None:
+        if not vllm_available():
+            return "hf", "vLLM is not installed: using the transformers (hf) backend"
+        if not gpu_available():
+            return "hf", CPU_DEFAULT_NOTE
+        return "vllm", None
     return wanted, None
 
 

@@ -33,7 +33,7 @@ def checkpoint_dtype(path: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _on_gpu() -> bool:
+def on_gpu() -> bool:
     try:
         import torch
 
@@ -53,6 +53,6 @@ def generation_dtype(spec: ModelSpec, run: RunConfig, backend: str) -> str:
     declared = checkpoint_dtype(spec.path)
     if backend == "hf":
         return declared or "float32"  # what transformers' "auto" does
-    if _on_gpu():
+    if on_gpu():
         return "auto"
     return "float32" if declared == "float32" else "bfloat16"
