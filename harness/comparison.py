@@ -76,6 +76,7 @@ def model_record(run: ModelRun, cases: list[Case] | None = None) -> dict[str, An
     return {
         "name": run.spec.name,
         "path": run.spec.path,
+        **({"adapter": run.spec.adapter} if run.spec.adapter else {}),  # LoRA/PEFT adapter over `path`
         "source": run.spec.source,
         "backend": run.backend,
         "prompt_format": run.prompt_format,

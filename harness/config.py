@@ -157,6 +157,7 @@ class ModelEntry:
     backend: str | None = None
     base_url: str | None = None  # backend = "openai": the server's URL, e.g. http://127.0.0.1:8000/v1
     api_key_env: str | None = None  # backend = "openai": the environment variable with the API key
+    base: str | None = None  # path is a LoRA/PEFT adapter: the base model it applies to (else its adapter_config's)
     engine: dict[str, Any] = field(default_factory=dict)  # [models.NAME.engine]: vLLM engine arguments
     hf: dict[str, Any] = field(default_factory=dict)  # [models.NAME.hf]: from_pretrained options
 

@@ -32,7 +32,13 @@ def resolve_model(
                 prompt_format=entry.prompt_format, max_tokens=entry.max_tokens, backend="openai",
                 served_model=entry.path, base_url=entry.base_url.rstrip("/"), api_key_env=entry.api_key_env,
             )
-        spec = _from_path(ref, entry.path, source="config")
+        if entry.base:
+            adapter = Path(entry.path).expanduser()
+            if not (adapter / "adapter_config.json").is_file():
+                raise HarnessError(f"model {ref!r}: base is set, so path must be an adapter directory (adapter_config.json)")
+            spec = _adapter(ref, adapter, "config", base=entry.base)
+        else:
+            spec = _from_path(ref, entry.path, source="config")
         spec.engine, spec.hf = dict(entry.engine), dict(entry.hf)
         spec.prompt_format = entry.prompt_format
         spec.max_tokens = entry.max_tokens
@@ -58,6 +64,8 @@ def _from_path(name: str, path: str, source: str | None) -> ModelSpec:
         return ModelSpec(name=name, path=str(file), source="replay", prompt_format="replay")
     p = Path(path).expanduser()
     if p.exists():
+        if p.is_dir() and not (p / "config.json").exists() and (p / "adapter_config.json").exists():
+            return _adapter(name, p, source)
         if not p.is_dir() or not (p / "config.json").exists():
             raise HarnessError(f"{p} is not a model directory (no config.json inside)")
         return ModelSpec(name=name, path=str(p.resolve()), source=source or "local")
@@ -70,6 +78,28 @@ def _from_path(name: str, path: str, source: str | None) -> ModelSpec:
         f"unknown model {name!r}: not a name from harness.toml, not the demo pair ({known}), "
         "not an existing directory, not a hub id (owner/name), not replay:FILE and not openai:MODEL@URL"
     )
+
+
+def _adapter(name: str, adapter: Path, source: str | None, base: str | None = None) -> ModelSpec:
+    """A LoRA/PEFT adapter directory: the base named in its adapter_config.json (or `base`) plus the adapter."""
+    import json
+
+    try:
+        cfg = json.loads((adapter / "adapter_config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise HarnessError(f"{adapter / 'adapter_config.json'}: cannot read it ({e})") from None
+    named = base or (cfg.get("base_model_name_or_path") if isinstance(cfg, dict) else None)
+    if not named:
+        raise HarnessError(f"{adapter}: the adapter does not name its base model; set [models.{name}] base = \"…\"")
+    try:
+        spec = _from_path(name, str(named), source)
+    except HarnessError as e:
+        raise HarnessError(f"{adapter}: its base model {named!r} cannot be used ({e}); set [models.{name}] base = \"…\"") from None
+    if spec.adapter:
+        raise HarnessError(f"{adapter}: its base {named!r} is itself an adapter")
+    spec.adapter = str(adapter.resolve())
+    spec.source = source or "adapter"
+    return spec
 
 
 def configured_names(cfg: HarnessConfig) -> list[str]:
@@ -86,10 +116,17 @@ def model_load_error(spec: ModelSpec, err: Exception) -> HarnessError:
     return HarnessError(f"could not load model {spec.name!r} from {spec.path}: {str(err)[:300]}")
 
 
+def tokenizer_path(spec: ModelSpec) -> str:
+    """An adapter's own tokenizer (a chat template and tokens SFT added) when it has one, else the base's."""
+    if spec.adapter and any((Path(spec.adapter) / f).exists() for f in ("tokenizer.json", "tokenizer_config.json")):
+        return spec.adapter
+    return spec.path
+
+
 def load_tokenizer(spec: ModelSpec) -> Any:
     from transformers import AutoTokenizer
 
     try:
-        return AutoTokenizer.from_pretrained(spec.path)
+        return AutoTokenizer.from_pretrained(tokenizer_path(spec))
     except (OSError, ValueError) as e:
         raise model_load_error(spec, e) from None

@@ -158,6 +158,7 @@ class ModelSpec:
     served_model: str | None = None
     base_url: str | None = None
     api_key_env: str | None = None
+    adapter: str | None = None  # a PEFT (LoRA) adapter directory applied over `path`, the base weights
     engine: dict[str, Any] = field(default_factory=dict)  # [models.NAME.engine]: vLLM engine arguments
     hf: dict[str, Any] = field(default_factory=dict)  # [models.NAME.hf]: from_pretrained options
 

@@ -147,6 +147,7 @@ class PerTurnRow(_Doc):
 class ModelRecord(_Doc):
     name: str = ""
     path: str | None = None
+    adapter: str | None = None  # a LoRA/PEFT adapter applied over `path`
     source: str | None = None
     backend: str | None = None
     prompt_format: str | None = None

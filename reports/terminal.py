@@ -59,7 +59,7 @@ def header(results: dict[str, Any]) -> Panel:
     for side, m in models.items():
         line = Text()
         line.append(f"{m.get('name')}", style="bold cyan")
-        line.append(f"  {m.get('path')}  ")
+        line.append(f"  {m.get('path')}" + (f" + adapter {m['adapter']}" if m.get("adapter") else "") + "  ")
         line.append(f"[{m.get('source')} · {m.get('backend')} · prompt: {m.get('prompt_format')}", style="dim")
         line.append(f" · max_tokens {m.get('max_tokens')}]" if m.get("max_tokens") else "]", style="dim")
         gen, cached = m.get("generated_turns", 0) or 0, m.get("cached_turns", 0) or 0

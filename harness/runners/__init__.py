@@ -187,7 +187,7 @@ def run_model(
         # mode and by the golden answers in the conversation.
         settings["history"] = "golden"
     own_fallback: set[str] = set()
-    fp = model_fingerprint(spec.path)
+    fp = model_fingerprint(spec.path, spec.adapter)
     use_cache = run.use_cache if use_cache is None else use_cache
     cache = GenerationCache(harness_home() / "cache" / "generations" / f"{fp}.jsonl" if use_cache else None)
 

@@ -17,11 +17,16 @@ from typing import Any
 
 from harness.records import TurnOutput
 
-FINGERPRINT_FILES = ("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json")
+FINGERPRINT_FILES = (
+    "config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json", "adapter_config.json",
+)
 
 
-def model_fingerprint(path: str) -> str:
-    """A stable id for a model: file sizes and mtimes of a local dir, or the hub id itself."""
+def model_fingerprint(path: str, adapter: str | None = None) -> str:
+    """A stable id for a model: file sizes and mtimes of a local dir, or the hub id itself; with an
+    adapter, the adapter's files too (base + adapter is another model than the base)."""
+    if adapter:
+        return hashlib.sha256(f"{model_fingerprint(path)}+{model_fingerprint(adapter)}".encode()).hexdigest()[:20]
     p = Path(path)
     h = hashlib.sha256()
     if p.is_dir():

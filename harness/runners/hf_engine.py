@@ -7,6 +7,7 @@ from typing import Any
 
 from harness.config import RunConfig
 from harness.engine_options import merged
+from harness.errors import HarnessError
 from harness.models import load_tokenizer, model_load_error
 from harness.prompting import Message, prompt_tokens, render_ids, resolve_prompt_format, stop_token_ids
 from harness.records import FINISH_LENGTH, FINISH_STOP, ModelSpec, TurnOutput
@@ -28,6 +29,8 @@ class HFEngine:
             self.model = AutoModelForCausalLM.from_pretrained(spec.path, **options)
         except (OSError, ValueError, TypeError) as e:
             raise model_load_error(spec, e) from None
+        if spec.adapter:
+            self.model = load_adapter(self.model, self.tokenizer, spec)
         if "device_map" in options:  # placed by accelerate (e.g. "auto": split over the GPUs); inputs go to its first device
             self.device = self.model.device
             self.model.eval()
@@ -98,6 +101,23 @@ class HFEngine:
         import gc
 
         gc.collect()
+
+
+def load_adapter(model: Any, tokenizer: Any, spec: ModelSpec) -> Any:
+    """The base with a PEFT (LoRA) adapter applied. SFT may have added tokens (chat markers) to the base:
+    the embeddings grow to the adapter's tokenizer first, as they did in training."""
+    from peft import PeftModel
+
+    if len(tokenizer) > model.get_input_embeddings().weight.shape[0]:
+        model.resize_token_embeddings(len(tokenizer))
+    try:
+        return PeftModel.from_pretrained(model, spec.adapter)
+    except (OSError, ValueError, RuntimeError, KeyError) as e:
+        first = str(e).strip().splitlines()[0][:300] if str(e).strip() else type(e).__name__
+        raise HarnessError(
+            f"the adapter {spec.adapter} does not fit the base model {spec.path}: {first} "
+            "(set [models.NAME] base = the model it was trained on)"
+        ) from None
 
 
 def engine_settings(spec: ModelSpec, run: RunConfig) -> dict[str, Any]:

