@@ -65,6 +65,9 @@ class RunConfig:
     request_retries: int = field(
         default=4, metadata={"help": "openai backend: retries (with backoff) on 429, 5xx, timeouts, dropped connections"}
     )
+    data_parallel: int = field(
+        default=1, metadata={"help": "engine replicas per model, as Ray actors (--dp): each takes a share of the cases"}
+    )
     engine: dict[str, Any] = field(
         default_factory=dict, metadata={"help": "[run.engine]: vLLM engine arguments for every model (EngineArgs fields)"}
     )
@@ -230,6 +233,7 @@ def _check_run_ranges(run: RunConfig, where: str) -> None:
         ("history", run.history in ("own", "golden"), "own or golden"),
         ("dtype", run.dtype in ("auto", "float32", "bfloat16", "float16"), "auto, float32, bfloat16 or float16"),
         ("request_concurrency", run.request_concurrency >= 1, "at least 1"),
+        ("data_parallel", run.data_parallel >= 1, "at least 1"),
         ("request_timeout_s", run.request_timeout_s > 0, "more than 0"),
         ("request_retries", run.request_retries >= 0, "0 or more"),
     ):

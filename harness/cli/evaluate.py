@@ -40,6 +40,7 @@ from harness.errors import HarnessError
 from harness.outputs import check_outputs
 from harness.results import Comparison
 
+DpOpt = Annotated[int | None, typer.Option("--dp", help="N engine replicas per model on Ray (data parallel; RAY_ADDRESS for a cluster).")]
 TpOpt = Annotated[int | None, typer.Option("--tp", help="vLLM: split each model over N GPUs (tensor_parallel_size).")]
 AlphaOpt = Annotated[float, typer.Option("--alpha", help="Significance level for verdicts (default 0.05).")]
 
@@ -54,6 +55,7 @@ def flags_config(
     history: str | None = None,
     strict: bool = False,
     tp: int | None = None,
+    dp: int | None = None,
 ) -> HarnessConfig:
     """harness.toml with the command line's generation flags on top (flag errors name the flag)."""
     from harness.runners import HISTORY_MODES
@@ -62,11 +64,13 @@ def flags_config(
         raise HarnessError("--max-tokens must be at least 1")
     if history is not None and history not in HISTORY_MODES:
         raise HarnessError(f"--history must be one of {', '.join(HISTORY_MODES)}, got {history!r}")
-    if tp is not None and tp < 1:
-        raise HarnessError(f"--tp must be at least 1, got {tp}")
+    for flag, n in (("--tp", tp), ("--dp", dp)):
+        if n is not None and n < 1:
+            raise HarnessError(f"{flag} must be at least 1, got {n}")
     cfg = api.load_config(
         config, backend=backend, max_tokens=max_tokens, seed=seed, temperature=temperature,
         use_cache=False if no_cache else None, history=history, replay_strict=True if strict else None,
+        data_parallel=dp,
     )
     if tp is not None:  # vLLM splits each model over this many GPUs
         cfg.run = api.with_run(cfg.run, engine={**cfg.run.engine, "tensor_parallel_size": tp})
@@ -128,6 +132,7 @@ def compare(
     rules: RulesOpt = None,
     alpha: AlphaOpt = 0.05,
     tp: TpOpt = None,
+    dp: DpOpt = None,
 ) -> None:
     """Run BASE and SFT on the same cases, score both, and show what changed."""
     con = console()
@@ -136,7 +141,7 @@ def compare(
             {"--json": json_path, "--html": html_path, "--md": md_path, "--junit": junit_path},
             {"--config": config, "--rules": rules, **file_inputs(suite, [base, sft])},
         )
-        cfg = flags_config(config, backend, max_tokens, seed, temperature, no_cache, history, strict, tp)
+        cfg = flags_config(config, backend, max_tokens, seed, temperature, no_cache, history, strict, tp, dp)
         results = compare_models(base, sft, cfg, suite, category=category, lang=lang, limit=limit, alpha=alpha,
                                  rules=rules, gate=gate)
         if json_path:
@@ -164,12 +169,13 @@ def run(
     strict: StrictOpt = False,
     history: HistoryOpt = None,
     tp: TpOpt = None,
+    dp: DpOpt = None,
 ) -> None:
     """Run one model on a suite and score it."""
     con = console()
     try:
         check_outputs({"--json": json_path}, {"--config": config, **file_inputs(suite, [model])})
-        cfg = flags_config(config, backend, max_tokens, seed, temperature, no_cache, history, strict, tp)
+        cfg = flags_config(config, backend, max_tokens, seed, temperature, no_cache, history, strict, tp, dp)
         selected = api.load_cases(suite, category, lang, limit, strict=cfg.run.replay_strict)
         print_notes(selected.notes)
         specs = api.resolve_models([model], cfg)

@@ -151,9 +151,16 @@ def _too_long(engine: Engine, case: Case, k: int, conversation: list[Message], m
 
 
 def run_model(
-    spec: ModelSpec, cases: list[Case], run: RunConfig, progress: Progress | None = None, use_cache: bool | None = None
+    spec: ModelSpec,
+    cases: list[Case],
+    run: RunConfig,
+    progress: Progress | None = None,
+    use_cache: bool | None = None,
+    cache_part: int | None = None,
 ) -> ModelRun:
-    """Generate (or fetch from cache / replay) every turn of every case for one model."""
+    """Generate (or fetch from cache / replay) every turn of every case for one model. With
+    `run.data_parallel` > 1 the cases are shared out over engine replicas (harness/runners/data_parallel.py);
+    `cache_part` is a replica's own cache file."""
     start = time.perf_counter()
     max_tokens = spec.max_tokens or run.max_tokens
     backend, note = choose_backend(spec, run)
@@ -165,6 +172,10 @@ def run_model(
             notes.append("--history golden has no effect on replayed outputs (they were generated elsewhere)")
         return ModelRun(spec, "replay", "replay", gens, notes, seconds=time.perf_counter() - start)
 
+    if run.data_parallel > 1 and cache_part is None and backend in ("vllm", "hf") and len(cases) > 1:
+        from harness.runners.data_parallel import run_sharded
+
+        return run_sharded(spec, cases, run, progress, use_cache)
     if run.history not in HISTORY_MODES:
         raise HarnessError(f"unknown history mode {run.history!r}; known: {', '.join(HISTORY_MODES)}")
     golden = run.history == "golden"
@@ -189,7 +200,10 @@ def run_model(
     own_fallback: set[str] = set()
     fp = model_fingerprint(spec.path, spec.adapter)
     use_cache = run.use_cache if use_cache is None else use_cache
-    cache = GenerationCache(harness_home() / "cache" / "generations" / f"{fp}.jsonl" if use_cache else None)
+    cache_dir = harness_home() / "cache" / "generations"
+    name = f"{fp}.jsonl" if cache_part is None else f"{fp}.part{cache_part}.jsonl"
+    parts = tuple(sorted(cache_dir.glob(f"{fp}.part*.jsonl"))) + ((cache_dir / f"{fp}.jsonl",) if cache_part is not None else ())
+    cache = GenerationCache(cache_dir / name if use_cache else None, also_read=parts if use_cache else ())
 
     outputs: dict[str, list[TurnOutput]] = {c.id: [] for c in cases}
     histories: dict[str, list[Message]] = {c.id: [] for c in cases}

@@ -53,13 +53,16 @@ class GenerationCache:
     cannot be written (disk full, read-only) stops being written to, says so in `notes`, and the
     run goes on: the cache saves time, it is never worth a failed run."""
 
-    def __init__(self, path: Path | None):
+    def __init__(self, path: Path | None, also_read: tuple[Path, ...] = ()):
         self.path = path
         self.entries: dict[str, dict[str, Any]] = {}
         self.torn_lines = 0
         self.notes: list[str] = []
         self._file: Any = None
         self._needs_newline = False
+        for other in also_read:  # the parts data-parallel replicas wrote (read only: their writers own them)
+            if other != path:
+                self._read(other)
         if path is not None and path.exists():
             with path.open("rb") as f:
                 data = f.read()
@@ -74,6 +77,19 @@ class GenerationCache:
                     self.torn_lines += 1  # a line cut short by an interrupted or full-disk write
             if self.torn_lines:
                 self._rewrite_whole()
+
+    def _read(self, path: Path) -> None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return
+        for line in data.split(b"\n"):
+            try:
+                row = json.loads(line) if line.strip() else None
+                if row is not None:
+                    self.entries[row["key"]] = row
+            except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError):
+                pass  # a torn line in another writer's part: skipped
 
     def _rewrite_whole(self) -> None:
         """Drop torn lines from the file for good (atomically), so later runs read it clean."""
