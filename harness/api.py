@@ -117,24 +117,35 @@ def _cases(suites: Sequence[str] | CaseSet | None, cfg: HarnessConfig, **filters
 def _generate_and_score(specs: list[ModelSpec], cases: list[Case], cfg: HarnessConfig, progress: Progress | None):
     """Each model in turn (one engine at a time), then scoring: [(ModelRun, {case id: Scored})]."""
     from harness.comparison import score_run
-    from harness.runners import run_model
+    from harness.runners.engine_pool import EnginePool
 
     runs = []
-    for spec in specs:
-        task = f"generate:{spec.name}"
-        update = None if progress is None else (lambda phase, done, total, task=task: progress(task, phase, done, total))
-        if progress:
-            progress(task, f"{spec.name}: starting", 0, None)
-        r = run_model(spec, cases, cfg.run, progress=update)
-        if progress:
-            progress(task, f"{spec.name}: done ({r.backend})", 1, 1)
-        runs.append(r)
+    pool = EnginePool(specs, cfg.run)
+    try:
+        for spec in specs:
+            runs.append(_generate(spec, cases, cfg, progress, pool))
+            pool.done(spec)
+    finally:
+        pool.close()
     out = []
     for r in runs:
         task = f"score:{r.spec.name}"
         update = None if progress is None else (lambda done, total, task=task, name=r.spec.name: progress(task, f"scoring {name}", done, total))
         out.append((r, score_run(cases, r, cfg.scoring, progress=update)))
     return out
+
+
+def _generate(spec: ModelSpec, cases: list[Case], cfg: HarnessConfig, progress: Progress | None, pool: Any):
+    from harness.runners import run_model
+
+    task = f"generate:{spec.name}"
+    update = None if progress is None else (lambda phase, done, total: progress(task, phase, done, total))
+    if progress:
+        progress(task, f"{spec.name}: starting", 0, None)
+    r = run_model(spec, cases, cfg.run, progress=update, engines=pool)
+    if progress:
+        progress(task, f"{spec.name}: done ({r.backend})", 1, 1)
+    return r
 
 
 def run(

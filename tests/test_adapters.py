@@ -106,3 +106,22 @@ def _suite(tmp_path):
     p = tmp_path / "s.jsonl"
     p.write_text("".join(json.dumps({"id": c.id, "category": "chat", "lang": "en", "turns": c.turns}) + "\n" for c in CASES))
     return p
+
+
+@pytest.mark.vllm
+def test_a_base_and_its_adapter_share_one_vllm_engine(adapter_and_merged, tiny_chat, tmp_path, monkeypatch):
+    import harness.runners.vllm_engine as ve
+
+    adapter, merged = adapter_and_merged
+    starts = []
+    real = ve.load_llm
+    monkeypatch.setattr(ve, "load_llm", lambda spec, settings: starts.append(settings) or real(spec, settings))
+    cfg = harness.load_config(backend="vllm", max_tokens=10)
+    r = harness.compare(str(tiny_chat), str(adapter), suites=harness.load_cases([str(_suite(tmp_path))]), config=cfg)
+    assert len(starts) == 1 and starts[0]["enable_lora"] is True  # one engine start for both sides
+    assert any("one vLLM engine served" in n for n in r.models.sft.notes)
+    hf = harness.load_config(backend="hf", max_tokens=10)
+    base_hf = run_model(harness.resolve_models([str(tiny_chat)], hf)[0], CASES, hf.run)
+    merged_hf = run_model(harness.resolve_models([str(merged)], hf)[0], CASES, hf.run)
+    assert {c.id: c.base.outputs for c in r.cases} == _texts(base_hf)  # the base without the adapter ...
+    assert {c.id: c.sft.outputs for c in r.cases} == _texts(merged_hf)  # ... and with it, from one engine

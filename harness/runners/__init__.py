@@ -157,10 +157,11 @@ def run_model(
     progress: Progress | None = None,
     use_cache: bool | None = None,
     cache_part: int | None = None,
+    engines: Any = None,
 ) -> ModelRun:
     """Generate (or fetch from cache / replay) every turn of every case for one model. With
     `run.data_parallel` > 1 the cases are shared out over engine replicas (harness/runners/data_parallel.py);
-    `cache_part` is a replica's own cache file."""
+    `cache_part` is a replica's own cache file; `engines` an EnginePool sharing engines between models."""
     start = time.perf_counter()
     max_tokens = spec.max_tokens or run.max_tokens
     backend, note = choose_backend(spec, run)
@@ -238,7 +239,7 @@ def run_model(
                 if engine is None:
                     if progress:
                         progress(f"loading {spec.name} ({backend})", 0, 1)
-                    engine = open_engine(spec, backend, run)
+                    engine = engines.open(spec, backend, run) if engines is not None else open_engine(spec, backend, run)
                     prompt_format = engine.prompt_format
                     notes.extend(engine.notes)
                 chunk = [(c, key) for c, key in chunk if not _too_long(engine, c, k, histories[c.id], max_tokens, skipped)]

@@ -90,7 +90,9 @@ def _on_cpu() -> bool:
 class VLLMEngine:
     backend = "vllm"
 
-    def __init__(self, spec: ModelSpec, run: RunConfig):
+    def __init__(self, spec: ModelSpec, run: RunConfig, llm: Any = None):
+        """`llm`: an engine already loaded with these base weights (a base and its LoRA adapter share one,
+        harness/runners/engine_pool.py); its owner closes it."""
         if _on_cpu():
             # The CPU build sizes its KV cache from this variable (GiB); its default is large.
             os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", str(max(1, int(run.vllm_kv_cache_gib))))
@@ -107,14 +109,8 @@ class VLLMEngine:
             gen_cfg = None
         self.stop_ids = stop_token_ids(self.tokenizer, gen_cfg)
         self.lora = _lora_request(spec, self.tokenizer)
-        bind_children(harness_home())  # the engine process must not outlive us
-        try:
-            with engine_stderr_to_log():
-                from vllm import LLM
-
-                self.llm = LLM(model=spec.path, **engine_settings(spec, run))
-        except (OSError, ValueError) as e:
-            raise model_load_error(spec, e) from None
+        self.borrowed = llm is not None
+        self.llm = llm if llm is not None else load_llm(spec, engine_settings(spec, run))
         self.max_context = self.llm.llm_engine.model_config.max_model_len
         self._requests = 0
 
@@ -181,10 +177,27 @@ class VLLMEngine:
 
     def close(self) -> None:
         # Release the engine (and its worker process) before the next model is loaded.
-        with contextlib.suppress(Exception):
-            self.llm.llm_engine.engine_core.shutdown()
+        if not self.borrowed:
+            close_llm(self.llm)
         del self.llm
         gc.collect()
+
+
+def load_llm(spec: ModelSpec, settings: dict[str, Any]) -> Any:
+    """vLLM's engine for `spec`'s weights, its worker processes bound to ours and its stderr to a log."""
+    bind_children(harness_home())  # the engine process must not outlive us
+    try:
+        with engine_stderr_to_log():
+            from vllm import LLM
+
+            return LLM(model=spec.path, **settings)
+    except (OSError, ValueError) as e:
+        raise model_load_error(spec, e) from None
+
+
+def close_llm(llm: Any) -> None:
+    with contextlib.suppress(Exception):
+        llm.llm_engine.engine_core.shutdown()
 
 
 def engine_settings(spec: ModelSpec, run: RunConfig) -> dict[str, Any]:
