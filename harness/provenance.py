@@ -40,8 +40,12 @@ def training_provenance(spec: ModelSpec, cases: list[Case]) -> dict[str, Any] | 
     """{"report", "cleaned", "suites": [{"suite", "decontaminated", "against"}]} or None without a report."""
     if spec.source == "replay":
         return None
-    report_path = Path(spec.path) / REPORT
-    if not report_path.is_file():
+    if spec.source == "openai":
+        return None
+    # an adapter's report is beside it (OUT/adapter -> OUT/training_report.json), or in it
+    places = [Path(spec.adapter), Path(spec.adapter).parent] if spec.adapter else [Path(spec.path)]
+    report_path = next((p / REPORT for p in places if (p / REPORT).is_file()), None)
+    if report_path is None:
         return None
     try:
         report = json.loads(report_path.read_text(encoding="utf-8"))

@@ -121,3 +121,21 @@ def test_a_trl_value_trl_rejects_is_a_clear_error_naming_the_config(tmp_path):
     res = runner.invoke(app, ["--no-color", "train", "--base", str(base), "--data", str(data), "--out", str(tmp_path / "o"),
                               "--config", str(cfg), "--no-clean"])
     assert res.exit_code == 2 and "bad.toml" in res.output and "no_such_optimizer" in res.output
+
+
+def test_train_lora_without_merge_compares_the_adapter(tmp_path, tiny_raw):
+    data = tmp_path / "train.jsonl"
+    _alpaca(data, "a prompt that is not in any suite at all")
+    cfg = tmp_path / "train.toml"
+    cfg.write_text("[sft]\nepochs = 1\nbatch_size = 4\nlearning_rate = 1e-3\n[lora]\nenabled = true\nmerge = false\nr = 4\n")
+    suite = tmp_path / "s.jsonl"
+    suite.write_text('{"id": "x", "category": "chat", "lang": "en", "turns": ["hi"]}\n')
+    out, res_json = tmp_path / "sft", tmp_path / "res.json"
+    res = runner.invoke(app, ["--no-color", "train", "--base", str(tiny_raw), "--data", str(data), "--out", str(out),
+                              "--config", str(cfg), "--compare", "--suite", str(suite), "--json", str(res_json)],
+                        env={"COLUMNS": "160"})
+    assert res.exit_code == 0, res.output
+    assert "the adapter over the base (merge = false)" in res.output
+    sft = json.loads(res_json.read_text())["models"]["sft"]
+    assert sft["adapter"] == str((out / "adapter").resolve()) and sft["path"] == str(tiny_raw)
+    assert sft["training"]["report"] == str(out / "training_report.json")  # provenance found beside the adapter

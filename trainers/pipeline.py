@@ -91,6 +91,18 @@ def write_data(data: TrainingData, out: Path) -> None:
     _write(out / "data" / "clean_report.json", json.dumps(data.report, ensure_ascii=False, indent=2) + "\n", "data report")
 
 
+def compare_target(out: Path, stats: dict[str, Any]) -> tuple[str, str | None]:
+    """(what `harness train --compare` compares with the base, why): the LoRA adapter when training kept
+    one that every backend can serve (the base and the adapter then share one vLLM engine), else OUT/."""
+    lora = stats.get("lora") or {}
+    adapter = lora.get("adapter_dir")
+    if adapter and lora.get("adapter_servable_by_vllm"):
+        return adapter, "the adapter over the base (merge = false)"
+    if adapter:
+        return str(out), "the merged weights: the adapter adds tokens, which vLLM's LoRA cannot serve"
+    return str(out), None
+
+
 def train_model(base_path: str, data: TrainingData, out: Path, config: TrainConfig, progress: Any = None) -> dict[str, Any]:
     """Fine-tune with TRL (trainers/sft.py) and write the model and training_report.{json,md}; returns the
     training stats. Options SFTConfig rejects, unreadable weights or a full disk are HarnessErrors."""

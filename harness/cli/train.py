@@ -106,8 +106,13 @@ def train(
     con.print(Text(f"report: {out / 'training_report.md'} (+ .json, loss.png)"))
     if compare_after:
         con.rule("harness compare")
+        from trainers.pipeline import compare_target
+
+        target, why = compare_target(out, stats)
+        if why:
+            con.print(Text(f"comparing {target}: {why}", style="dim"))
         try:
-            results = compare_models(base, str(out), cfg, suite, gate=gate)
+            results = compare_models(base, target, cfg, suite, gate=gate)
             if json_path:
                 save_results(results, json_path)
         except HarnessError as e:
