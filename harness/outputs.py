@@ -96,3 +96,11 @@ def read_json(path: Path, what: str) -> Any:
         raise HarnessError(f"{path}:{e.lineno}: not valid JSON ({e.msg})") from None
     except OSError as e:
         raise HarnessError(f"{path}: cannot read: {e.strerror or e}") from None
+
+
+def write_named(path: str | Path, text: str, what: str) -> None:
+    """`write_atomic`, its error naming what was being written ("the training rows: cannot write …")."""
+    try:
+        write_atomic(path, text)
+    except HarnessError as e:
+        raise HarnessError(f"the {what}: {e}") from None

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import HarnessError
-from harness.outputs import write_atomic
+from harness.outputs import write_named
 from trainers.data import CleanOptions, CleanResult, Loaded, clean, load_examples
 from trainers.train_config import TrainConfig
 
@@ -59,13 +59,6 @@ def default_against(suites: list[str] | None) -> list[str]:
     return refs + [s for s in suites or [] if s not in refs]
 
 
-def _write(path: Path, text: str, what: str) -> None:
-    try:
-        write_atomic(path, text)
-    except HarnessError as e:
-        raise HarnessError(f"the {what}: {e}") from None
-
-
 def select_rows(
     data: list[str], *, clean_rows: bool = True, against: list[str] | None = None, options: CleanOptions | None = None
 ) -> TrainingData:
@@ -87,8 +80,8 @@ def write_data(data: TrainingData, out: Path) -> None:
             "nothing to train on: no usable rows remained" + (" after cleaning" if data.cleaned is not None else "")
         )
     rows = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in data.rows)
-    _write(out / "data" / "train.jsonl", rows, "training rows")
-    _write(out / "data" / "clean_report.json", json.dumps(data.report, ensure_ascii=False, indent=2) + "\n", "data report")
+    write_named(out / "data" / "train.jsonl", rows, "training rows")
+    write_named(out / "data" / "clean_report.json", json.dumps(data.report, ensure_ascii=False, indent=2) + "\n", "data report")
 
 
 def compare_target(out: Path, stats: dict[str, Any]) -> tuple[str, str | None]:

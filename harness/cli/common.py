@@ -13,8 +13,6 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from harness.errors import HarnessError
-
 # Set once per invocation by the app callback (--debug, --no-color); read by console() and fail().
 STATE = {"debug": False, "no_color": False}
 
@@ -125,13 +123,3 @@ def file_inputs(suites: list[str] | None, models: list[str]) -> dict[str, str]:
         if m.startswith("replay:"):
             out[m] = m[len("replay:") :]
     return out
-
-
-def write_file(path: Path, text: str, what: str) -> None:
-    """Write atomically; a failure names what was being written."""
-    from harness.outputs import write_atomic
-
-    try:
-        write_atomic(path, text)
-    except HarnessError as e:
-        raise HarnessError(f"the {what}: {e}") from None

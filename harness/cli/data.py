@@ -14,8 +14,9 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from harness.cli.common import console, fail, write_file
+from harness.cli.common import console, fail
 from harness.errors import HarnessError
+from harness.outputs import write_named
 
 data_app = typer.Typer(
     help="Check and clean SFT training data: formats, filters, duplicates, conflicts, decontamination.",
@@ -116,12 +117,12 @@ def clean_cmd(
         notes: list[str] = []
         result = clean(loaded.examples, loaded.rejected, opts, against=against or [], notes=notes)
         report = result.to_report(loaded.sources)
-        write_file(report_path, json.dumps(report, ensure_ascii=False, indent=2) + "\n", "report")
+        write_named(report_path, json.dumps(report, ensure_ascii=False, indent=2) + "\n", "report")
         print_clean_summary(con, result, report)
         if not result.kept:
             raise HarnessError(f"nothing usable remained after cleaning (see {report_path}); {out} not written")
         rows = "".join(json.dumps(ex.to_row(), ensure_ascii=False) + "\n" for ex in result.kept)
-        write_file(out, rows, "cleaned rows")
+        write_named(out, rows, "cleaned rows")
     except HarnessError as e:
         fail(e)
         return
