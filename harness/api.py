@@ -148,6 +148,38 @@ def _generate(spec: ModelSpec, cases: list[Case], cfg: HarnessConfig, progress: 
     return r
 
 
+def _judge(
+    doc: dict[str, Any], cases: list[Case], sides: dict[str, Any], judge: str | ModelSpec | None,
+    cfg: HarnessConfig, alpha: float, progress: Progress | None,
+) -> dict[str, Any]:
+    """The document with the judge's verdicts added (`judge`, else `[judge] model`; none: unchanged)."""
+    ref = judge if judge is not None else cfg.judge.model
+    if ref is None:
+        return doc
+    from harness.judge import attach
+    from harness.judge.grading import run_judge
+
+    (spec,) = resolve_models([ref], cfg)
+    done = {c["id"] for c in doc["cases"]}
+    task = f"judge:{spec.name}"
+    update = None if progress is None else (lambda phase, n, total: progress(task, f"judge {spec.name}: {phase}", n, total))
+    judged = run_judge(spec, [c for c in cases if c.id in done], {k: r.generations for k, r in sides.items()}, cfg, update)
+    return attach(doc, judged, alpha)
+
+
+def judge_plan(
+    suites: Sequence[str] | CaseSet | None, config: HarnessConfig | str | Path | None = None, models: int = 2, **filters: Any
+):
+    """What `--judge` will cost on these cases (calls, rough prompt tokens, reply tokens at most), before
+    anything runs: answers are assumed at the token cap. `models`: 2 for compare, 1 for run."""
+    from harness.judge.requests import plan
+
+    cfg = _config(config)
+    selected = _cases(suites, cfg, **filters)
+    modes = cfg.judge.modes if models == 2 else ["single"]
+    return plan(selected.cases, modes, models, cfg.run.max_tokens, cfg.judge.max_tokens)
+
+
 def run(
     model: str | ModelSpec,
     suites: Sequence[str] | CaseSet | None = None,
@@ -156,9 +188,11 @@ def run(
     category: Sequence[str] | None = None,
     lang: Sequence[str] | None = None,
     limit: int | None = None,
+    judge: str | ModelSpec | None = None,
     progress: Progress | None = None,
 ) -> RunResult:
-    """Run one model on the suites and score it (`harness run MODEL`)."""
+    """Run one model on the suites and score it (`harness run MODEL`); `judge` (or `[judge] model`) adds
+    a model judge's 1-10 grades (docs/judge.md)."""
     from harness.comparison import build_run_results, run_settings
 
     cfg = _config(config)
@@ -166,6 +200,7 @@ def run(
     specs = resolve_models([model], cfg)
     ((r, scored),) = _generate_and_score(specs, selected.cases, cfg, progress)
     doc = build_run_results(selected.cases, r, scored, selected.refs, run_settings(cfg.run), notes=selected.notes)
+    doc = _judge(doc, selected.cases, {"output": r}, judge, cfg, ALPHA, progress)
     return RunResult.model_validate(doc)
 
 
@@ -179,9 +214,11 @@ def compare(
     lang: Sequence[str] | None = None,
     limit: int | None = None,
     alpha: float = ALPHA,
+    judge: str | ModelSpec | None = None,
     progress: Progress | None = None,
 ) -> Comparison:
-    """Run BASE and SFT on the same cases, score both, and compare them pairwise (`harness compare`)."""
+    """Run BASE and SFT on the same cases, score both, and compare them pairwise (`harness compare`);
+    `judge` (or `[judge] model`) adds a model judge's grades and pairwise preferences (docs/judge.md)."""
     from harness.comparison import build_results, run_settings
 
     check_alpha(alpha)
@@ -192,6 +229,7 @@ def compare(
     doc = build_results(
         selected.cases, b, s, b_scored, s_scored, selected.refs, run_settings(cfg.run), alpha=alpha, notes=selected.notes
     )
+    doc = _judge(doc, selected.cases, {"base": b, "sft": s}, judge, cfg, alpha, progress)
     return Comparison.model_validate(doc)
 
 

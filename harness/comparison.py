@@ -552,10 +552,12 @@ def recompute_stats(results: dict[str, Any], alpha: float | None = None) -> dict
     t0 = time.perf_counter()
     metrics = rows_from_cases(results.get("cases") or [], alpha=a)
     per_turn = per_turn_rows(results.get("cases") or [], alpha=a)
-    return {
+    from harness.judge import summarise
+
+    return summarise({
         **results, "metrics": metrics, "per_turn": per_turn,
         "stats": {**stats_settings(a), "seconds": round(time.perf_counter() - t0, 3)},
-    }
+    }, a)
 
 
 def needs_stats(results: dict[str, Any]) -> bool:

@@ -51,7 +51,7 @@ class RunConfig:
     top_p: float = field(default=1.0, metadata={"help": "nucleus sampling mass when temperature > 0"})
     seed: int = field(default=0, metadata={"help": "sampling seed"})
     backend: str | None = field(default=None, metadata={"help": "vllm | hf | openai | replay; default: vllm on a GPU, hf without one"})
-    batch_size: int = field(default=32, metadata={"help": "prompts per batch for the hf backend"})
+    batch_size: int = field(default=64, metadata={"help": "prompts per batch for the hf backend"})
     history: str = field(default="own", metadata={"help": "multi-turn history: own (the model's answers) | golden (the case's references)"})
     use_cache: bool = field(default=True, metadata={"help": "reuse cached generations for identical requests"})
     dtype: str = field(
@@ -165,12 +165,39 @@ class ModelEntry:
     hf: dict[str, Any] = field(default_factory=dict)  # [models.NAME.hf]: from_pretrained options
 
 
+JUDGE_MODES = ("single", "pairwise")
+
+
+@dataclass
+class JudgeConfig:
+    """`[judge]` in harness.toml (or --judge): a model that grades answers. Off unless a model is named."""
+
+    model: str | None = field(
+        default=None, metadata={"help": "the judge: any model reference the runner takes (openai:M@URL, a directory, replay:FILE)"}
+    )
+    modes: list[str] = field(
+        default_factory=lambda: list(JUDGE_MODES),
+        metadata={"help": "single (a 1-10 grade per answer) and/or pairwise (base vs SFT, both orders); run uses single"},
+    )
+    max_tokens: int = field(default=512, metadata={"help": "token cap of one judge reply (rationale + verdict)"})
+    temperature: float = field(default=0.0, metadata={"help": "judge decoding; 0 = greedy, reproducible"})
+    prompts: str = field(default="v1", metadata={"help": "version of the judge prompts (harness/judge/prompts/VERSION/)"})
+    confirm_above: int = field(
+        default=200, metadata={"help": "judge calls above which a run that cannot ask (no terminal) needs --yes"}
+    )
+    out: str | None = field(
+        default=None,
+        metadata={"help": "write each judge request and reply as JSONL {id, prompt, output}: --judge replay:FILE re-scores from it"},
+    )
+
+
 @dataclass
 class HarnessConfig:
     path: Path | None = None
     models: dict[str, ModelEntry] = field(default_factory=dict)
     run: RunConfig = field(default_factory=RunConfig)
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
+    judge: JudgeConfig = field(default_factory=JudgeConfig)
 
 
 def _type_ok(value: Any, hint: Any) -> bool:
@@ -241,6 +268,19 @@ def _check_run_ranges(run: RunConfig, where: str) -> None:
             raise HarnessError(f"{where}: field '{name}' must be {want}, got {getattr(run, name)!r}")
 
 
+def check_judge(judge: JudgeConfig, where: str) -> None:
+    bad = [m for m in judge.modes if m not in JUDGE_MODES]
+    if bad or not judge.modes:
+        raise HarnessError(f"{where}: field 'modes' must list one or both of {', '.join(JUDGE_MODES)}, got {judge.modes!r}")
+    for name, ok, want in (
+        ("max_tokens", judge.max_tokens >= 1, "at least 1"),
+        ("temperature", judge.temperature >= 0, "0 or more"),
+        ("confirm_above", judge.confirm_above >= 0, "0 or more"),
+    ):
+        if not ok:
+            raise HarnessError(f"{where}: field '{name}' must be {want}, got {getattr(judge, name)!r}")
+
+
 def load_config(path: str | Path | None = None) -> HarnessConfig:
     """Read harness.toml (explicit path, else ./harness.toml if present, else defaults)."""
     if path is None:
@@ -282,7 +322,10 @@ def load_config(path: str | Path | None = None) -> HarnessConfig:
         _check_run_ranges(cfg.run, f"{path}: [run]")
     if "scoring" in data:
         cfg.scoring = _build(ScoringConfig, data["scoring"], f"{path}: [scoring]")
-    unknown = sorted(set(data) - {"models", "run", "scoring"})
+    if "judge" in data:
+        cfg.judge = _build(JudgeConfig, data["judge"], f"{path}: [judge]")
+        check_judge(cfg.judge, f"{path}: [judge]")
+    unknown = sorted(set(data) - {"models", "run", "scoring", "judge"})
     if unknown:
-        raise HarnessError(f"{path}: unknown table(s) {', '.join(unknown)}; known: models, run, scoring")
+        raise HarnessError(f"{path}: unknown table(s) {', '.join(unknown)}; known: models, run, scoring, judge")
     return cfg

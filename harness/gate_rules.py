@@ -34,7 +34,7 @@ OPS = {
 }
 EXPR = re.compile(
     r"^\s*(?P<metric>[^\s\[\]]+?)(?:\[(?P<category>[^\]/]*)(?:/(?P<lang>[^\]]*))?\])?"
-    r"\.(?P<field>" + "|".join(FIELDS) + r")\s*(?P<op>>=|<=|==|!=|>|<)\s*"
+    r"(?:\.(?P<field>" + "|".join(FIELDS) + r"))?\s*(?P<op>>=|<=|==|!=|>|<)\s*"
     r"(?P<num>[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)(?P<pct>%?)\s*$"
 )
 RULE_KEYS = {
@@ -133,11 +133,11 @@ def parse_expr(text: str, where: str) -> tuple[str, str, str, str, str, float]:
     m = EXPR.match(text)
     if not m:
         raise HarnessError(
-            f"{where}: cannot read expression {text!r}; expected METRIC[.CATEGORY/LANG].FIELD OP NUMBER, "
+            f"{where}: cannot read expression {text!r}; expected METRIC[CATEGORY/LANG][.FIELD] OP NUMBER, "
             f"e.g. 'format.sft >= 0.8' or 'directness[factual].delta > -0.05' (FIELD: {', '.join(FIELDS)})"
         )
     num = float(m["num"]) / (100 if m["pct"] else 1)
-    return m["metric"], (m["category"] or "all"), (m["lang"] or "all"), m["field"], m["op"], num
+    return m["metric"], (m["category"] or "all"), (m["lang"] or "all"), m["field"] or "sft", m["op"], num
 
 
 def _typed(value: Any, kind: type, key: str, where: str) -> Any:
@@ -331,7 +331,8 @@ def check_row(rule: Rule, row: dict[str, Any], alpha: float) -> list[str]:
 
 def evaluate(results: dict[str, Any], cfg: GateConfig) -> dict[str, Any]:
     """Apply the gate; returns {passed, alpha, mode, rules: [RuleResult dicts]}."""
-    rows = results.get("metrics") or []
+    # the judge's rows (advisory: only explicit rules gate on them) beside the checks' rows
+    rows = (results.get("metrics") or []) + ((results.get("judge") or {}).get("metrics") or [])
     stats_alpha = (results.get("stats") or {}).get("alpha", ALPHA)
     alpha = cfg.alpha if cfg.alpha is not None else stats_alpha
     re_alpha = cfg.alpha if cfg.alpha is not None and cfg.alpha != stats_alpha else None

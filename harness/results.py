@@ -61,6 +61,45 @@ class Side(_Doc):
         return [c for c in self.checks if not c.passed]
 
 
+class JudgeScore(_Doc):
+    """A judge's grade of one answer (single-answer grading, 1-10) and its rationale; `error` says why
+    no score was read (the judge's raw text is then kept in `raw`: never dropped, never defaulted)."""
+
+    score: float | None = None
+    rationale: str = ""
+    error: str | None = None
+    raw: str | None = None
+    request: str | None = None  # the judge request's id (replay files match it)
+
+
+class JudgePreference(_Doc):
+    """A pairwise verdict on one turn, asked in both orders (`ab`: base shown as A, `ba`: SFT shown as A).
+    `preference` is the order-free result: an order-dependent verdict (`flipped`) counts as a tie."""
+
+    ab: Literal["A", "B", "tie"] | None = None
+    ba: Literal["A", "B", "tie"] | None = None
+    preference: Literal["base", "sft", "tie"] | None = None
+    flipped: bool = False
+    rationale_ab: str = ""
+    rationale_ba: str = ""
+    error: str | None = None
+    raw_ab: str | None = None
+    raw_ba: str | None = None
+    request_ab: str | None = None
+    request_ba: str | None = None
+
+
+class TurnJudgement(_Doc):
+    """What the judge said about one turn of a case."""
+
+    turn: int
+    reference_guided: bool = False
+    base: JudgeScore | None = None  # compare documents
+    sft: JudgeScore | None = None
+    output: JudgeScore | None = None  # run documents
+    pair: JudgePreference | None = None
+
+
 class CaseResult(_Doc):
     id: str
     suite: str | None = None
@@ -72,6 +111,7 @@ class CaseResult(_Doc):
     base: Side | None = None  # compare / baseline documents
     sft: Side | None = None
     output: Side | None = None  # run documents
+    judge: list[TurnJudgement] | None = None  # a model judge's verdicts, per turn (--judge)
 
 
 class InstructionLevel(_Doc):
@@ -165,6 +205,69 @@ class ModelPair(_Doc):
     sft: ModelRecord
 
 
+class JudgeTurnRow(_Doc):
+    """Judge results on one turn across cases: mean scores and pairwise outcomes."""
+
+    turn: int
+    n: int = 0
+    base: float | None = None
+    sft: float | None = None
+    value: float | None = None  # run documents: the mean score
+    wins: int | None = None  # SFT preferred
+    ties: int | None = None
+    losses: int | None = None  # base preferred
+    win_rate: float | None = None
+
+
+class LengthBin(_Doc):
+    """Pairwise outcomes among cases whose SFT answer is shorter / about as long / longer than base's."""
+
+    bin: str
+    n: int = 0
+    wins: int = 0
+    ties: int = 0
+    losses: int = 0
+    win_rate: float | None = None
+
+
+class PairwiseSummary(_Doc):
+    """Pairwise preference of SFT over base, per case (the outcome of a case is the sign of its
+    turns' preferences); win rate = (wins + ties/2) / n."""
+
+    n: int = 0
+    wins: int = 0
+    ties: int = 0
+    losses: int = 0
+    win_rate: float | None = None
+    judged_turns: int = 0
+    order_flips: int = 0  # turns whose verdict changed with the order (counted as ties)
+    order_flip_rate: float | None = None
+    lc_win_rate: float | None = None  # length-controlled: the win rate a logistic fit predicts at equal length
+    length_coef: float | None = None  # the fit's log-odds per standard deviation of the length difference
+    length_unit: str = "characters"
+    length_bins: list[LengthBin] = []
+
+
+class JudgeSection(_Doc):
+    """A model judge's verdicts, summarised: a model's opinion, never a check. Its rows are advisory
+    (the default gate rule skips them; an explicit rule such as `judge:win_rate >= 0.5` gates on them)."""
+
+    model: ModelRecord
+    prompt_version: str
+    prompts: dict[str, str] = {}  # template name -> sha256 prefix of its text
+    decoding: dict[str, Any] = {}
+    modes: list[str] = []
+    calls: int = 0
+    generated: int = 0
+    cached: int = 0
+    unparsed: int = 0  # answers or orders whose verdict could not be read (raw text kept in the case)
+    missing: int = 0  # requests the judge gave no output for (a replay file without them, a prompt too long)
+    metrics: list[MetricRow] = []
+    pairwise: PairwiseSummary | None = None
+    per_turn: list[JudgeTurnRow] = []
+    notes: list[str] = []
+
+
 class Settings(_Doc):
     max_tokens: int | None = None
     temperature: float | None = None
@@ -233,6 +336,7 @@ class Comparison(_Results):
     models: ModelPair | None = None  # absent only in hand-made documents (tests, scripts)
     metrics: list[MetricRow] = []
     per_turn: list[PerTurnRow] = []
+    judge: JudgeSection | None = None
     gate: GateResult | None = None
     cases: list[CaseResult] = []
 
@@ -248,6 +352,7 @@ class RunResult(_Results):
     model: ModelRecord | None = None
     metrics: list[MetricRow] = []
     per_turn: list[PerTurnRow] = []
+    judge: JudgeSection | None = None
     cases: list[CaseResult] = []
 
 

@@ -43,6 +43,17 @@ from harness.results import Comparison
 DpOpt = Annotated[int | None, typer.Option("--dp", help="N engine replicas per model on Ray (data parallel; RAY_ADDRESS for a cluster).")]
 TpOpt = Annotated[int | None, typer.Option("--tp", help="vLLM: split each model over N GPUs (tensor_parallel_size).")]
 AlphaOpt = Annotated[float, typer.Option("--alpha", help="Significance level for verdicts (default 0.05).")]
+JudgeOpt = Annotated[
+    str | None,
+    typer.Option("--judge", help="A model judge (any model reference: openai:M@URL, a dir, replay:FILE); docs/judge.md."),
+]
+JudgeModeOpt = Annotated[
+    str | None, typer.Option("--judge-mode", help="single, pairwise, or single,pairwise (default: both; run: single).")
+]
+JudgeOutOpt = Annotated[
+    Path | None, typer.Option("--judge-out", help="Save the judge's requests and replies (JSONL; replay them with --judge replay:FILE).")
+]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before a judged run with many judge calls.")]
 
 
 def flags_config(
@@ -77,6 +88,51 @@ def flags_config(
     return cfg
 
 
+def with_judge(cfg: HarnessConfig, judge: str | None, mode: str | None, out: Path | None) -> HarnessConfig:
+    """The config with --judge, --judge-mode and --judge-out on top of [judge]."""
+    from dataclasses import replace
+
+    from harness.config import check_judge
+
+    j = cfg.judge
+    if judge is not None:
+        j = replace(j, model=judge)
+    if mode is not None:
+        j = replace(j, modes=[m.strip() for m in mode.split(",") if m.strip()])
+    if out is not None:
+        j = replace(j, out=str(out))
+    check_judge(j, "--judge-mode")
+    if (mode is not None or out is not None) and j.model is None:
+        raise HarnessError("--judge-mode/--judge-out need a judge: --judge MODEL or [judge] model in harness.toml")
+    cfg.judge = j
+    return cfg
+
+
+def confirm_judge(cfg: HarnessConfig, selected: api.CaseSet, models: int, yes: bool) -> None:
+    """Say what the judge will cost before anything runs; above [judge] confirm_above calls, ask (or, with
+    no terminal to ask on, require --yes). Replayed judgements cost nothing and are not asked about."""
+    import sys
+
+    if cfg.judge.model is None:
+        return
+    plan = api.judge_plan(selected, cfg, models=models)
+    free = cfg.judge.model.startswith("replay:")
+    console().print(
+        f"judge: {plan.calls} call(s) to {cfg.judge.model}"
+        + ("" if free else f" (~{plan.prompt_tokens:,} prompt tokens, at most {plan.reply_tokens:,} reply tokens; cached calls are free)")
+    )
+    if free or yes or plan.calls <= cfg.judge.confirm_above:
+        return
+    if sys.stdin.isatty():
+        if not typer.confirm(f"Make {plan.calls} judge calls?", default=False):
+            raise HarnessError("stopped before judging (nothing was run)")
+        return
+    raise HarnessError(
+        f"the judge would make {plan.calls} calls, more than [judge] confirm_above = {cfg.judge.confirm_above}: "
+        "pass --yes to go ahead (or --limit to judge fewer cases)"
+    )
+
+
 def compare_models(
     base: str,
     sft: str,
@@ -89,6 +145,7 @@ def compare_models(
     alpha: float = 0.05,
     rules: Path | None = None,
     gate: bool = False,
+    yes: bool = True,
 ) -> Comparison:
     """The compare pipeline with the terminal around it (models, notes, progress bars); the gate's
     rules are read before anything is generated, so a bad rules file costs nothing."""
@@ -99,6 +156,7 @@ def compare_models(
     gate_cfg = load_rules(rules) if gate or rules is not None else None
     selected = api.load_cases(suites, category, lang, limit, strict=cfg.run.replay_strict)
     print_notes(selected.notes)
+    confirm_judge(cfg, selected, 2, yes)
     specs = api.resolve_models([base, sft], cfg)
     print_models(con, specs)
     with ProgressBars(con) as bars:
@@ -133,17 +191,22 @@ def compare(
     alpha: AlphaOpt = 0.05,
     tp: TpOpt = None,
     dp: DpOpt = None,
+    judge: JudgeOpt = None,
+    judge_mode: JudgeModeOpt = None,
+    judge_out: JudgeOutOpt = None,
+    yes: YesOpt = False,
 ) -> None:
     """Run BASE and SFT on the same cases, score both, and show what changed."""
     con = console()
     try:
         check_outputs(
-            {"--json": json_path, "--html": html_path, "--md": md_path, "--junit": junit_path},
-            {"--config": config, "--rules": rules, **file_inputs(suite, [base, sft])},
+            {"--json": json_path, "--html": html_path, "--md": md_path, "--junit": junit_path, "--judge-out": judge_out},
+            {"--config": config, "--rules": rules, **file_inputs(suite, [base, sft, *([judge] if judge else [])])},
         )
         cfg = flags_config(config, backend, max_tokens, seed, temperature, no_cache, history, strict, tp, dp)
+        cfg = with_judge(cfg, judge, judge_mode, judge_out)
         results = compare_models(base, sft, cfg, suite, category=category, lang=lang, limit=limit, alpha=alpha,
-                                 rules=rules, gate=gate)
+                                 rules=rules, gate=gate, yes=yes)
         if json_path:
             api.save_results(results, json_path)
     except HarnessError as e:
@@ -170,14 +233,22 @@ def run(
     history: HistoryOpt = None,
     tp: TpOpt = None,
     dp: DpOpt = None,
+    judge: JudgeOpt = None,
+    judge_out: JudgeOutOpt = None,
+    yes: YesOpt = False,
 ) -> None:
     """Run one model on a suite and score it."""
     con = console()
     try:
-        check_outputs({"--json": json_path}, {"--config": config, **file_inputs(suite, [model])})
+        check_outputs(
+            {"--json": json_path, "--judge-out": judge_out},
+            {"--config": config, **file_inputs(suite, [model, *([judge] if judge else [])])},
+        )
         cfg = flags_config(config, backend, max_tokens, seed, temperature, no_cache, history, strict, tp, dp)
+        cfg = with_judge(cfg, judge, None, judge_out)
         selected = api.load_cases(suite, category, lang, limit, strict=cfg.run.replay_strict)
         print_notes(selected.notes)
+        confirm_judge(cfg, selected, 1, yes)
         specs = api.resolve_models([model], cfg)
         print_models(con, specs)
         with ProgressBars(con) as bars:

@@ -54,11 +54,14 @@ class HFEngine:
     def generate(self, conversations: list[list[Message]], max_tokens: int, on_done=None) -> list[TurnOutput]:
         import torch
 
-        outs: list[TurnOutput] = []
         prompts = [render_ids(self.tokenizer, conv, self.prompt_format) for conv in conversations]
+        outs: list[TurnOutput | None] = [None] * len(prompts)
+        # Batches of similar length: less padding to attend over.
+        order = sorted(range(len(prompts)), key=lambda k: len(prompts[k]))
         bs = max(1, self.run.batch_size)
-        for i in range(0, len(prompts), bs):
-            batch = prompts[i : i + bs]
+        for i in range(0, len(order), bs):
+            picked = order[i : i + bs]
+            batch = [prompts[k] for k in picked]
             width = max(len(p) for p in batch)
             # Left padding keeps every prompt's last token adjacent to its first generated one.
             ids = torch.tensor([[self.pad_id] * (width - len(p)) + p for p in batch], device=self.device)
@@ -80,21 +83,19 @@ class HFEngine:
                     pad_token_id=self.pad_id,
                 )
             per_request = (time.perf_counter() - t0) / len(batch)
-            for p, row in zip(batch, gen[:, width:].tolist(), strict=True):
+            for k, p, row in zip(picked, batch, gen[:, width:].tolist(), strict=True):
                 cut = next((j for j, t in enumerate(row) if t in self.stop_ids), None)
                 tokens = row if cut is None else row[:cut]
-                outs.append(
-                    TurnOutput(
+                outs[k] = TurnOutput(
                         text=self.tokenizer.decode(tokens, skip_special_tokens=False),
                         finish_reason=FINISH_STOP if cut is not None else FINISH_LENGTH,
                         prompt_tokens=len(p),
                         output_tokens=len(tokens),
                         latency_s=per_request,
-                    )
                 )
                 if on_done is not None:
-                    on_done(len(outs) - 1, outs[-1])  # cached batch by batch: an interrupted run keeps them
-        return outs
+                    on_done(k, outs[k])  # cached batch by batch: an interrupted run keeps them
+        return outs  # type: ignore[return-value]
 
     def close(self) -> None:
         del self.model
