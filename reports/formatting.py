@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from reports.document import case_change
+
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Unicode bidi overrides/isolates can reorder what the user sees: show them as escapes too.
 BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
@@ -76,3 +78,149 @@ def verdict_text(r: dict[str, Any]) -> str:
     if r.get("advisory"):
         v += " (advisory)"
     return v
+
+
+# ---------------------------------------------------------------------------------------------
+# the model judge (results.judge, cases[i].judge): a model's opinion, shown apart from the checks
+
+JUDGE_ROW_LABELS = {"judge:score": "mean grade, 1-10", "judge:win_rate": "SFT's pairwise win rate"}
+PREFERENCE_TEXT = {"sft": "SFT preferred", "base": "base preferred", "tie": "tie"}
+
+
+def judge_title(judge: dict[str, Any]) -> str:
+    model = (judge.get("model") or {}).get("name") or "?"
+    return f"Judge: a model's opinion ({model}, prompts {judge.get('prompt_version', '?')}) — advisory, not a check"
+
+
+def judge_row(r: dict[str, Any]) -> dict[str, Any]:
+    """A judge metric row as the shared formatters should show it: the win rate is a share (percent,
+    Δ and CI in points); the grade a mean on the 1-10 scale, to two decimals."""
+    if r.get("name") == "judge:win_rate":
+        return {**r, "kind": "binary"}
+    view = dict(r)
+    for key in ("base", "sft", "delta", "ci_low", "ci_high", "value"):
+        if isinstance(view.get(key), float):
+            view[key] = round(view[key], 2)
+    return view
+
+
+def judge_label(r: dict[str, Any]) -> str:
+    desc = JUDGE_ROW_LABELS.get(r.get("name", ""))
+    return f"{r.get('name')} ({desc})" if desc else str(r.get("name"))
+
+
+def fmt_grade(v: float | None) -> str:
+    """A mean grade on the 1-10 scale: 6.1775 -> "6.18"."""
+    return "—" if v is None else f"{v:.2f}"
+
+
+def fmt_wtl(row: dict[str, Any]) -> str:
+    """Pairwise outcomes as "wins / ties / losses" (SFT's point of view)."""
+    if row.get("wins") is None:
+        return "—"
+    return f"{row.get('wins', 0)} / {row.get('ties', 0)} / {row.get('losses', 0)}"
+
+
+def judge_summary_lines(judge: dict[str, Any]) -> list[str]:
+    """The judge section's sentences: pairwise outcomes, order flips, length control, calls."""
+    out = []
+    pw = judge.get("pairwise")
+    if pw:
+        out.append(
+            f"pairwise, per case (each turn asked in both orders): SFT won {pw.get('wins', 0)}, tied "
+            f"{pw.get('ties', 0)}, lost {pw.get('losses', 0)} of {pw.get('n', 0)}: win rate {fmt_pct(pw.get('win_rate'))}"
+        )
+        lc = f"length-controlled win rate {fmt_pct(pw.get('lc_win_rate'))} (raw {fmt_pct(pw.get('win_rate'))})"
+        if pw.get("length_coef") is not None:
+            lc += (f"; length effect: {pw['length_coef']:+.2f} log-odds of an SFT win per SD of the length "
+                   f"difference ({pw.get('length_unit', 'characters')})")
+        out.append(lc)
+        turns = pw.get("judged_turns", 0)
+        share = f" ({fmt_pct(pw.get('order_flip_rate'))})" if pw.get("order_flip_rate") is not None else ""
+        out.append(
+            f"order: verdict changed with the order on {pw.get('order_flips', 0)} of {turns} turns{share}, counted as ties"
+        )
+    out.append(
+        f"calls {judge.get('calls', 0)} (generated {judge.get('generated', 0)}, cached {judge.get('cached', 0)}) · "
+        f"unparsed {judge.get('unparsed', 0)} · missing {judge.get('missing', 0)}"
+        + (" (raw replies kept in the JSON)" if judge.get("unparsed") else "")
+    )
+    tests = []
+    names = {r.get("name") for r in judge.get("metrics") or []}
+    if "judge:score" in names and any(r.get("p_value") is not None for r in judge.get("metrics") or []):
+        tests.append("grade: Wilcoxon signed-rank")
+    if "judge:win_rate" in names:
+        tests.append("win rate: sign test")
+    if tests:
+        tests.append(f"Holm over the judge's {len(names)} rows")
+        out.append("; ".join(tests))
+    return out
+
+
+def judgements_by_turn(case: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    """A case's TurnJudgements by their 1-based turn."""
+    return {t["turn"]: t for t in case.get("judge") or [] if isinstance(t, dict) and "turn" in t}
+
+
+def grade_text(slot: dict[str, Any] | None) -> str:
+    """One answer's grade as shown: "7/10"; an unreadable verdict as its error ("unparsed: …"), never a number."""
+    if not slot:
+        return "not judged"
+    if slot.get("score") is not None:
+        return f"{slot['score']:g}/10"
+    err = str(slot.get("error") or "no grade")
+    return err if err.startswith("unparsed") else f"no grade: {err}"
+
+
+def preference_text(pair: dict[str, Any] | None) -> str:
+    """A turn's pairwise verdict as shown; an order-dependent one says it counted as a tie."""
+    if not pair:
+        return "not judged"
+    pref = pair.get("preference")
+    if pref is None:
+        return f"no preference ({pair.get('error') or 'no verdict'})"
+    text = PREFERENCE_TEXT.get(pref, str(pref))
+    if pair.get("flipped"):
+        text += " (order-dependent: counted as a tie)"
+    return text
+
+
+def case_preference(case: dict[str, Any]) -> str | None:
+    """The case's pairwise outcome (the sign of its turns' preferences, as in the judge's win rate)."""
+    score = {"sft": 1, "tie": 0, "base": -1}
+    prefs = [score[p] for t in case.get("judge") or [] if (p := (t.get("pair") or {}).get("preference")) in score]
+    if not prefs:
+        return None
+    total = sum(prefs)
+    return "sft" if total > 0 else "base" if total < 0 else "tie"
+
+
+def clip(text: str, limit: int) -> str:
+    """Text cut to `limit` characters, saying how much was left out."""
+    return text if len(text) <= limit else text[:limit] + f" … [{len(text) - limit} more chars]"
+
+
+def pick_examples(results: dict[str, Any], k: int = 4) -> list[dict[str, Any]]:
+    """Every regression first, then the largest improvements, spread over categories and languages.
+
+    `k` bounds the improvements; regressions are all shown (up to `max(k, 12)`)."""
+    cases = results.get("cases", [])
+    regressions = [c for c in cases if case_change(c)[1]]
+    improved = sorted(
+        (c for c in cases if case_change(c)[0] and not case_change(c)[1]), key=lambda c: -len(case_change(c)[0])
+    )
+    chosen: list[dict[str, Any]] = regressions[: max(k, 12)]
+    budget = len(chosen) + k if regressions else k
+    seen = {(c["category"], c["lang"]) for c in chosen}
+    for c in improved:  # first pass: one per (category, language)
+        if len(chosen) >= budget:
+            break
+        if (c["category"], c["lang"]) not in seen:
+            chosen.append(c)
+            seen.add((c["category"], c["lang"]))
+    for c in improved:
+        if len(chosen) >= budget:
+            break
+        if c not in chosen:
+            chosen.append(c)
+    return chosen

@@ -22,13 +22,23 @@ from harness.provenance import provenance_lines
 from harness.stats import format_p
 from reports.document import as_document, case_change, side_names, turn_grid
 from reports.formatting import (
+    case_preference,
     fmt_ci,
     fmt_delta,
+    fmt_grade,
     fmt_level,
     fmt_pct,
     fmt_pct_se,
+    fmt_wtl,
+    grade_text,
     is_continuous,
     is_headline,
+    judge_label,
+    judge_row,
+    judge_summary_lines,
+    judge_title,
+    judgements_by_turn,
+    preference_text,
     verdict_text,
     visible_controls,
 )
@@ -98,6 +108,15 @@ pre{white-space:pre-wrap;word-break:break-word;background:var(--soft);padding:6p
 .turn-label{font-size:12px;color:var(--muted)}
 .flips li{margin:2px 0}.flips a{font-family:ui-monospace,monospace}
 [hidden]{display:none!important}
+"""
+
+# Added to the page only when the document has a judge section.
+JUDGE_CSS = """
+.judge-section{border-left:3px solid #8250df;padding-left:12px}
+.judge{font-size:13px;margin:2px 0 8px;padding:3px 8px;border-left:3px solid #8250df;background:#fbf8ff}
+.judge .grade{font-weight:600;color:#8250df}.judge .unparsed{font-weight:600;color:#9a6700}
+.judge details summary{cursor:pointer;color:var(--muted);font-size:12px}.judge .why{white-space:pre-wrap}
+.tag.judge-tag{border-color:#c297ff;color:#8250df}
 """
 
 SCRIPT = r"""
@@ -448,6 +467,101 @@ def flips_section(results: dict[str, Any], limit: int = 200) -> str:
     return "".join(out)
 
 
+def judge_html(results: dict[str, Any]) -> str:
+    """The model judge's section: its rows, pairwise outcomes, length control, per turn; "" without one."""
+    judge = results.get("judge")
+    if not judge:
+        return ""
+    out = [f'<section class="judge-section" id="judge"><h2>{esc(judge_title(judge))}</h2>',
+           "<p class=muted>A model graded each answer (1-10)"
+           + (" and compared the two answers of each turn, asked in both orders" if "pairwise" in (judge.get("modes") or []) else "")
+           + ". Its rows are advisory: the default gate skips them.</p>"]
+    rows = [r for r in judge.get("metrics") or [] if is_headline(r)]
+    if rows and any("base" in r for r in rows):
+        head = ["metric", "base", "sft", "Δ", "95% CI", "p", "p (Holm)", "n", "verdict"]
+        out.append("<table class=judge-metrics><thead><tr>")
+        out += [f'<th class="{"l" if h in ("metric", "verdict") else ""}">{esc(h)}</th>' for h in head]
+        out.append("</tr></thead><tbody>")
+        for r in rows:
+            v = judge_row(r)
+            out.append(
+                f'<tr data-metric="{esc(r.get("name"))}"><td class=l>{esc(judge_label(r))}</td>'
+                f"<td>{esc(fmt_level(v, v.get('base')))}</td><td>{esc(fmt_level(v, v.get('sft')))}</td>"
+                f"<td>{esc(fmt_delta(v, v.get('delta')))}</td><td>{esc(fmt_ci(v))}</td>"
+                f"<td>{esc(format_p(r.get('p_value')))}</td><td>{esc(format_p(r.get('p_adjusted')))}</td>"
+                f'<td>{esc(r.get("n"))}</td><td class="l v-{esc(r.get("verdict"))}">{esc(verdict_text(v))}</td></tr>'
+            )
+        out.append("</tbody></table>")
+    else:
+        out += [f"<p><b>{esc(r.get('name'))}</b>: mean grade {esc(fmt_grade(r.get('value')))} / 10 over "
+                f"{esc(r.get('n'))} cases</p>" for r in rows]
+    out.append("<ul>" + "".join(f"<li>{esc(line)}</li>" for line in judge_summary_lines(judge)) + "</ul>")
+    out += [f'<p class="note">note: {esc(n)}</p>' for n in judge.get("notes") or []]
+    pw = judge.get("pairwise") or {}
+    if pw.get("length_bins"):
+        out.append(f"<h3>By length of SFT's answer vs base's ({esc(pw.get('length_unit', 'characters'))})</h3>"
+                   "<table><thead><tr><th class=l>SFT's answer</th><th>n</th><th>won / tied / lost</th>"
+                   "<th>win rate</th></tr></thead><tbody>")
+        out += [f"<tr><td class=l>{esc(b.get('bin'))}</td><td>{esc(b.get('n'))}</td><td>{esc(fmt_wtl(b))}</td>"
+                f"<td>{esc(fmt_pct(b.get('win_rate')))}</td></tr>" for b in pw["length_bins"]]
+        out.append("</tbody></table>")
+    turns = judge.get("per_turn") or []
+    if len({t.get("turn") for t in turns}) > 1:
+        run = all("value" in t for t in turns)
+        head = ["turn", "n", "mean grade"] if run else ["turn", "n", "base grade", "sft grade", "won / tied / lost", "win rate"]
+        out.append("<h3>By turn</h3><table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head)
+                   + "</tr></thead><tbody>")
+        for t in turns:
+            cells = [t.get("turn"), t.get("n")] + (
+                [fmt_grade(t.get("value"))] if run
+                else [fmt_grade(t.get("base")), fmt_grade(t.get("sft")), fmt_wtl(t), fmt_pct(t.get("win_rate"))]
+            )
+            out.append("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>")
+        out.append("</tbody></table>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _raw_details(label: str, raw: Any) -> str:
+    return f"<details><summary>{esc(label)}</summary><pre>{esc(_cut(str(raw)))}</pre></details>" if raw else ""
+
+
+def _judge_grade_html(slot: dict[str, Any] | None) -> str:
+    """The judge's grade of one answer and its rationale (model text: escaped like any output)."""
+    text = grade_text(slot)
+    cls = "grade" if slot and slot.get("score") is not None else "unparsed"
+    slot = slot or {}
+    why, raw = str(slot.get("rationale") or ""), slot.get("raw")
+    parts = [f'<div class=judge>judge: <span class="{cls}">{esc(text)}</span>']
+    if why and (raw is None or why.strip() != str(raw).strip()):
+        parts.append(f" — <span class=why>{esc(why)}</span>")
+    parts.append(_raw_details("the judge's raw reply", raw))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _judge_pair_html(judged: dict[int, dict[str, Any]]) -> str:
+    turns = [(k, t["pair"]) for k, t in sorted(judged.items()) if t.get("pair")]
+    if not turns:
+        return ""
+    out = []
+    for k, pair in turns:
+        label = f"turn {k}: " if len(judged) > 1 else ""
+        pref = pair.get("preference")
+        cls = "unparsed" if pref is None or pair.get("flipped") else "grade"
+        reasons = "".join(
+            f"<div><span class=muted>{esc(order)}:</span> <span class=why>{esc(pair.get(key))}</span></div>"
+            for order, key in (("base shown first (A = base)", "rationale_ab"), ("SFT shown first (A = SFT)", "rationale_ba"))
+            if pair.get(key)
+        )
+        raws = _raw_details("raw reply, base first", pair.get("raw_ab")) + _raw_details("raw reply, SFT first", pair.get("raw_ba"))
+        out.append(
+            f'<div class=judge>judge, pairwise: {esc(label)}<span class="{cls}">{esc(preference_text(pair))}</span>'
+            + (f"<details><summary>why</summary>{reasons}</details>" if reasons else "") + raws + "</div>"
+        )
+    return "".join(out)
+
+
 # ---------------------------------------------------------------------------------------------
 # cases
 
@@ -479,7 +593,8 @@ def _checks_table(side: dict[str, Any], other: dict[str, Any]) -> str:
     return "".join(out)
 
 
-def _side_html(title: str, side: dict[str, Any], other: dict[str, Any]) -> str:
+def _side_html(title: str, side: dict[str, Any], other: dict[str, Any],
+               judged: dict[int, dict[str, Any]] | None = None, who: str = "") -> str:
     outs = side.get("outputs", [])
     reasons = side.get("finish_reasons", [])
     tokens = side.get("output_tokens", [])
@@ -494,6 +609,8 @@ def _side_html(title: str, side: dict[str, Any], other: dict[str, Any]) -> str:
             bits.append(f"{tokens[i]} tokens")
         parts.append(f"<div class=turn-label>{esc(' · '.join(bits))}</div>")
         parts.append(f"<pre>{esc(_cut(text))}</pre>" if text else "<pre class=muted>(empty)</pre>")
+        if judged and i + 1 in judged:
+            parts.append(_judge_grade_html(judged[i + 1].get(who)))
     parts.append(_checks_table(side, other))
     parts.append("</div>")
     return "".join(parts)
@@ -514,6 +631,10 @@ def case_html(case: dict[str, Any], base_name: str, sft_name: str) -> str:
         tags.append(f'<span class="tag v-regressed">broke: {esc(", ".join(broke))}</span>')
     if fixed:
         tags.append(f'<span class="tag v-improved">fixed: {esc(", ".join(fixed))}</span>')
+    pref = case_preference(case)
+    if pref is not None:
+        tags.append(f'<span class="tag judge-tag">judge: {esc({"sft": "SFT preferred", "base": "base preferred"}.get(pref, "tie"))}</span>')
+    judged = judgements_by_turn(case)
     turns = case.get("turns") or [case.get("prompt", "")]
     body = ["<div class=body>"]
     for i, t in enumerate(turns):
@@ -522,9 +643,11 @@ def case_html(case: dict[str, Any], base_name: str, sft_name: str) -> str:
     if case.get("reference") is not None:
         body.append(f"<div class=turn-label>reference: {esc(case.get('reference'))}</div>")
     body.append("<div class=sides>")
-    body.append(_side_html(f"base: {base_name}", case["base"], case["sft"]))
-    body.append(_side_html(f"sft: {sft_name}", case["sft"], case["base"]))
-    body.append("</div></div>")
+    body.append(_side_html(f"base: {base_name}", case["base"], case["sft"], judged, "base"))
+    body.append(_side_html(f"sft: {sft_name}", case["sft"], case["base"], judged, "sft"))
+    body.append("</div>")
+    body.append(_judge_pair_html(judged))
+    body.append("</div>")
     preview = str(turns[0])[:160] if turns else ""
     return (
         f'<details class="case" id="case-{esc(cid)}" data-id="{esc(cid)}" data-category="{esc(case.get("category"))}" '
@@ -564,7 +687,8 @@ def render_html(results: Any, gate: Any = None) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{esc(_csp(SCRIPT))}">',
         '<meta name="referrer" content="no-referrer">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(title)}</title><style>{CSS}</style></head><body>",
+        f"<title>{esc(title)}</title><style>{CSS}</style>"
+        + (f"<style>{JUDGE_CSS}</style>" if results.get("judge") else "") + "</head><body>",
         f"<h1>{esc(title)}</h1>",
         _meta(results),
     ]
@@ -604,6 +728,7 @@ def render_html(results: Any, gate: Any = None) -> str:
                      "every check of that family on that turn's answer passes. ▲ ▼ significant after Holm over "
                      "this table.</p>" + turns)
     parts.append("<h2>Flips</h2>" + flips_section(results))
+    parts.append(judge_html(results))
     parts.append(
         "<h2>Cases</h2><div class=controls>"
         '<input id="search" type="search" placeholder="search ids, prompts, outputs, reasons" autocomplete="off">'

@@ -3,7 +3,8 @@
 Everything taken from the results (model names, metric names, case ids) is escaped: GitHub
 renders HTML in comments, so `<`, `>` and `&` become entities, and Markdown punctuation that
 could start a link, emphasis, a table cell or a mention is backslash-escaped. Model outputs are
-not included (the HTML report has them). The text stays under GitHub's 65,536-character
+not included (the HTML report has them); a model judge's rationales are, cut short, escaped the same way
+and with control characters shown as escapes. The text stays under GitHub's 65,536-character
 comment limit: lists are cut first, then the optional sections.
 """
 
@@ -16,7 +17,27 @@ from typing import Any
 from harness.provenance import provenance_lines
 from harness.stats import format_p
 from reports.document import as_document, side_names, turn_grid
-from reports.formatting import fmt_ci, fmt_delta, fmt_level, fmt_pct, is_continuous, is_headline, verdict_text
+from reports.formatting import (
+    clip,
+    fmt_ci,
+    fmt_delta,
+    fmt_grade,
+    fmt_level,
+    fmt_pct,
+    fmt_wtl,
+    grade_text,
+    is_continuous,
+    is_headline,
+    judge_label,
+    judge_row,
+    judge_summary_lines,
+    judge_title,
+    judgements_by_turn,
+    pick_examples,
+    preference_text,
+    verdict_text,
+    visible_controls,
+)
 
 MAX_CHARS = 60_000
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -129,6 +150,79 @@ def _flips(results: dict[str, Any], limit: int) -> list[str]:
     return out
 
 
+def judge_lines(results: dict[str, Any]) -> list[str]:
+    """The model judge's section (its rows, pairwise outcomes, length control, per turn); [] without one."""
+    judge = results.get("judge")
+    if not judge:
+        return []
+    out = [f"### {md(visible_controls(judge_title(judge)))}", ""]
+    rows = [r for r in judge.get("metrics") or [] if is_headline(r)]
+    if rows and any("base" in r for r in rows):
+        out += ["| metric | base | sft | Δ | 95% CI | p (Holm) | n | verdict |", "|---|--:|--:|--:|--:|--:|--:|---|"]
+        for r in rows:
+            v = judge_row(r)
+            out.append(
+                f"| {md(judge_label(r))} | {fmt_level(v, v.get('base'))} | {fmt_level(v, v.get('sft'))} | "
+                f"{fmt_delta(v, v.get('delta'))} | {fmt_ci(v)} | {md(format_p(r.get('p_adjusted')))} | {r.get('n')} | "
+                f"{ICON.get(r.get('verdict', ''), '')} {md(verdict_text(v))} |"
+            )
+        out.append("")
+    else:
+        out += [f"- **{md(r.get('name'))}**: mean grade {fmt_grade(r.get('value'))} / 10 over {r.get('n')} cases"
+                for r in rows]
+    out += [f"- {md(visible_controls(line))}" for line in judge_summary_lines(judge)]
+    out += [f"- ⚠️ {md(visible_controls(note))}" for note in judge.get("notes") or []]
+    out.append("")
+    tables: list[str] = []
+    pw = judge.get("pairwise") or {}
+    if pw.get("length_bins"):
+        tables += [f"| SFT's answer vs base's ({md(pw.get('length_unit', 'characters'))}) | n | won / tied / lost | win rate |",
+                   "|---|--:|--:|--:|"]
+        tables += [f"| {md(b.get('bin'))} | {b.get('n')} | {fmt_wtl(b)} | {fmt_pct(b.get('win_rate'))} |"
+                   for b in pw["length_bins"]]
+        tables.append("")
+    turns = judge.get("per_turn") or []
+    if len({t.get("turn") for t in turns}) > 1:
+        if all("value" in t for t in turns):
+            tables += ["| turn | n | mean grade |", "|--:|--:|--:|"]
+            tables += [f"| {t.get('turn')} | {t.get('n')} | {fmt_grade(t.get('value'))} |" for t in turns]
+        else:
+            tables += ["| turn | n | base grade | sft grade | won / tied / lost | win rate |", "|--:|--:|--:|--:|--:|--:|"]
+            tables += [f"| {t.get('turn')} | {t.get('n')} | {fmt_grade(t.get('base'))} | {fmt_grade(t.get('sft'))} | "
+                       f"{fmt_wtl(t)} | {fmt_pct(t.get('win_rate'))} |" for t in turns]
+        tables.append("")
+    if tables:
+        out += ["<details><summary>Judge: by length and by turn</summary>", ""] + tables + ["</details>", ""]
+    return out
+
+
+def _model_text(text: Any, limit: int = 150) -> str:
+    """A judge's rationale in a table cell: one line, cut, controls visible, no HTML, no Markdown."""
+    return md(visible_controls(clip(" ".join(str(text or "").split()), limit)))
+
+
+def judge_example_lines(results: dict[str, Any], k: int = 4) -> list[str]:
+    """The judge's verdicts on the example cases (the terminal's: every regression first, then the
+    largest improvements), turn by turn: grades, preference and the rationales."""
+    if not results.get("judge"):
+        return []
+    out = ["| case | turn | base | sft | pairwise | the judge's reasons |", "|---|--:|--:|--:|---|---|"]
+    for c in pick_examples(results, k):
+        for turn, t in sorted(judgements_by_turn(c).items()):
+            why = "<br>".join(
+                f"**{who}:** {_model_text((t.get(who) or {}).get('rationale') or (t.get(who) or {}).get('raw'))}"
+                for who in ("base", "sft") if (t.get(who) or {}).get("rationale") or (t.get(who) or {}).get("raw")
+            )
+            out.append(
+                f"| {md(c.get('id'))} | {turn} | {md(grade_text(t.get('base')))} | {md(grade_text(t.get('sft')))} | "
+                f"{md(preference_text(t.get('pair')))} | {why} |"
+            )
+    if len(out) == 2:
+        return []
+    return ["<details><summary>Judge on the example cases (every regression first, then the largest improvements)"
+            "</summary>", ""] + out + ["", "</details>", ""]
+
+
 def render_markdown(results: Any, gate: Any = None, limit: int = 30) -> str:
     results = as_document(results)
     gate = as_document(gate) if gate is not None else results.get("gate")
@@ -182,6 +276,7 @@ def render_markdown(results: Any, gate: Any = None, limit: int = 30) -> str:
     if cat or lang:
         optional.append(["<details><summary>By category and language</summary>", ""] + cat + [""] + lang
                         + ["", "</details>", ""])
+    judge = judge_lines(results)
     for lim in (limit, 10, 3):
         fl = _flips(results, lim)
         if not fl:
@@ -190,9 +285,12 @@ def render_markdown(results: Any, gate: Any = None, limit: int = 30) -> str:
         n_fix = sum(len(r.get("fixes", [])) for r in binary if r["name"] == r.get("family", r["name"]))
         block = [f"<details><summary>Flips: {n_reg} pass → fail, {n_fix} fail → pass (metric families)</summary>",
                  ""] + fl + ["", "</details>", ""]
-        if len(core) + sum(len("\n".join(b)) for b in optional) + len("\n".join(block)) < MAX_CHARS:
+        if len(core) + sum(len("\n".join(b)) for b in optional + [judge]) + len("\n".join(block)) < MAX_CHARS:
             optional.append(block)
             break
+    if judge:  # after the checks: a model's opinion, then its verdicts on the example cases
+        optional.append(judge)
+        optional.append(judge_example_lines(results))
     text = core
     for block in optional:
         chunk = "\n".join(block)

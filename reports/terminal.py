@@ -19,13 +19,24 @@ from harness.provenance import provenance_lines
 from harness.stats import format_p
 from reports.document import as_document, case_change, side_names, turn_grid
 from reports.formatting import (
+    clip,
     fmt_ci,
     fmt_delta,
+    fmt_grade,
     fmt_level,
     fmt_pct,
     fmt_pct_se,
+    fmt_wtl,
+    grade_text,
     is_continuous,
     is_headline,
+    judge_label,
+    judge_row,
+    judge_summary_lines,
+    judge_title,
+    judgements_by_turn,
+    pick_examples,
+    preference_text,
     verdict_text,
     visible_controls,
 )
@@ -294,30 +305,127 @@ def flips(results: dict[str, Any], limit: int = 8) -> Table | None:
     return t
 
 
-def pick_examples(results: dict[str, Any], k: int = 4) -> list[dict[str, Any]]:
-    """Every regression first, then the largest improvements, spread over categories and languages.
+JUDGE_STYLE = "magenta"
+RATIONALE_LIMIT = 200  # characters of a judge's rationale shown beside an answer
 
-    `k` bounds the improvements; regressions are all shown (up to `max(k, 12)`)."""
-    cases = results.get("cases", [])
-    regressions = [c for c in cases if case_change(c)[1]]
-    improved = sorted(
-        (c for c in cases if case_change(c)[0] and not case_change(c)[1]), key=lambda c: -len(case_change(c)[0])
-    )
-    chosen: list[dict[str, Any]] = regressions[: max(k, 12)]
-    budget = len(chosen) + k if regressions else k
-    seen = {(c["category"], c["lang"]) for c in chosen}
-    for c in improved:  # first pass: one per (category, language)
-        if len(chosen) >= budget:
-            break
-        if (c["category"], c["lang"]) not in seen:
-            chosen.append(c)
-            seen.add((c["category"], c["lang"]))
-    for c in improved:
-        if len(chosen) >= budget:
-            break
-        if c not in chosen:
-            chosen.append(c)
-    return chosen
+
+def _judge_metric_table(rows: list[dict[str, Any]], width: int) -> Table:
+    """The judge's rows with the pass-rate table's cells: the grade a 1-10 mean, the win rate a share."""
+    cols = [c for c in _columns(width) if c not in ("p", "fixed/broke")]
+    t = Table()
+    for col in cols:
+        if col == "metric":
+            t.add_column(col, overflow="fold")
+        else:
+            t.add_column(col, justify="left" if col == "verdict" else "right", no_wrap=True)
+    for r in rows:
+        cells = _row_cells(judge_row(r), cols, compact=width < 100)
+        if "metric" in cols:
+            cells[cols.index("metric")] = safe(judge_label(r) if width >= 100 else r.get("name"))
+        t.add_row(*cells)
+    return t
+
+
+def _judge_turn_table(judge: dict[str, Any]) -> Table | None:
+    rows = judge.get("per_turn") or []
+    if len({r.get("turn") for r in rows}) < 2:  # one turn: the headline rows already say it
+        return None
+    run = all("value" in r for r in rows)
+    t = Table(title="By turn", title_justify="left")
+    cols = ("turn", "n", "mean grade") if run else ("turn", "n", "base grade", "sft grade", "won / tied / lost", "win rate")
+    for col in cols:
+        t.add_column(col, justify="right")
+    for r in rows:
+        if run:
+            t.add_row(str(r.get("turn")), str(r.get("n")), fmt_grade(r.get("value")))
+        else:
+            t.add_row(str(r.get("turn")), str(r.get("n")), fmt_grade(r.get("base")), fmt_grade(r.get("sft")),
+                      fmt_wtl(r), fmt_pct(r.get("win_rate")))
+    return t
+
+
+def _judge_length_table(pairwise: dict[str, Any]) -> Table | None:
+    bins = pairwise.get("length_bins") or []
+    if not bins:
+        return None
+    t = Table(title=safe(f"By length of SFT's answer vs base's ({pairwise.get('length_unit', 'characters')})"),
+              title_justify="left")
+    t.add_column("SFT's answer")
+    for col in ("n", "won / tied / lost", "win rate"):
+        t.add_column(col, justify="right")
+    for b in bins:
+        t.add_row(safe(b.get("bin")), str(b.get("n")), fmt_wtl(b), fmt_pct(b.get("win_rate")))
+    return t
+
+
+def judge_section(results: dict[str, Any], width: int = 160) -> Panel | None:
+    """The model judge's summary in a panel of its own: a model's opinion, never a check."""
+    judge = results.get("judge")
+    if not judge:
+        return None
+    parts: list[Any] = []
+    rows = [r for r in judge.get("metrics") or [] if is_headline(r)]
+    if rows and any("base" in r for r in rows):
+        parts.append(_judge_metric_table(rows, width))
+    else:
+        for r in rows:
+            parts.append(safe(f"{r.get('name')}: mean grade {fmt_grade(r.get('value'))} / 10 over {r.get('n')} cases"))
+            parts[-1].stylize("bold")
+    for line in judge_summary_lines(judge):
+        parts.append(safe(line).copy())
+        if line.startswith(("calls", "grade:", "win rate:")):
+            parts[-1].stylize("dim")
+    for note in judge.get("notes") or []:
+        parts.append(safe(f"note: {note}").copy())
+        parts[-1].stylize("yellow")
+    tables = [t for t in (_judge_length_table(judge.get("pairwise") or {}), _judge_turn_table(judge)) if t is not None]
+    if len(tables) == 2 and width >= 120:
+        grid = Table.grid(padding=(0, 3))
+        grid.add_row(*tables)
+        parts.append(grid)
+    else:
+        parts.extend(tables)
+    title = judge_title(judge)
+    if len(title) + 8 > width:  # too long for the border: a short title, the whole one inside
+        short = "Judge: a model's opinion"
+        parts.insert(0, safe(title.removeprefix(short).strip()).copy())
+        parts[0].stylize("bold")
+        title = short
+    return Panel(Group(*parts), title=safe(title), title_align="left", border_style=JUDGE_STYLE, expand=False)
+
+
+def _judge_line(slot: dict[str, Any] | None) -> Text:
+    """The judge's grade of one answer and its rationale, as inert text."""
+    line = Text("judge: ", style=JUDGE_STYLE)
+    grade = grade_text(slot)
+    line.append_text(safe(grade))
+    if slot and slot.get("score") is None:
+        line.stylize("yellow", len("judge: "))
+    why = (slot or {}).get("rationale") or (slot or {}).get("raw") or ""
+    if why:
+        rationale = safe(clip(" ".join(str(why).split()), RATIONALE_LIMIT))
+        rationale.stylize("dim")
+        line.append(" — ", style="dim")
+        line.append_text(rationale)
+    return line
+
+
+def _pair_line(judged: dict[int, dict[str, Any]]) -> Text | None:
+    turns = [(k, t["pair"]) for k, t in sorted(judged.items()) if t.get("pair")]
+    if not turns:
+        return None
+    line = Text("judge, pairwise: ", style=JUDGE_STYLE)
+    for i, (k, pair) in enumerate(turns):
+        if i:
+            line.append(" · ", style="dim")
+        if len(judged) > 1:
+            line.append(f"turn {k}: ")
+        style = "yellow" if pair.get("flipped") or pair.get("preference") is None else {
+            "sft": "green", "base": "red"}.get(pair.get("preference"), "")
+        text = safe(preference_text(pair))
+        text.stylize(style)
+        line.append_text(text)
+    return line
 
 
 def _failed_line(c: dict[str, Any]) -> Text:
@@ -328,8 +436,10 @@ def _failed_line(c: dict[str, Any]) -> Text:
     return line
 
 
-def _side_panel(title: str, side: dict[str, Any], text_limit: int) -> Panel:
-    """One model's answers; with several turns, each answer is followed by the checks it failed."""
+def _side_panel(title: str, side: dict[str, Any], text_limit: int,
+                judged: dict[int, dict[str, Any]] | None = None, who: str = "") -> Panel:
+    """One model's answers; with several turns, each answer is followed by the checks it failed (and,
+    with a judge, by its grade and rationale)."""
     parts: list[Any] = []
     outputs = side["outputs"]
     failed = [c for c in side.get("checks", []) if not c["passed"]]
@@ -342,6 +452,8 @@ def _side_panel(title: str, side: dict[str, Any], text_limit: int) -> Panel:
                 head.append(f"  ✗ {len(bad)} failed", style="red")
             parts.append(head)
         parts.append(safe(out, text_limit) if out else Text("(empty)", style="dim italic"))
+        if judged and i + 1 in judged:
+            parts.append(_judge_line(judged[i + 1].get(who)))
         if multi:
             parts.extend(_failed_line(c) for c in failed if c.get("turn") == i + 1)
     reasons = side.get("finish_reasons") or []
@@ -366,9 +478,10 @@ def examples(results: dict[str, Any], console: Console, k: int = 4) -> list[Any]
         if fixed:
             head.append(f"  fixed: {', '.join(fixed)}", style="green")
         prompt = Group(*(Text.assemble(("user: ", "bold blue"), safe(t, 300)) for t in c["turns"]))
+        judged = judgements_by_turn(c)
         panels = [
-            _side_panel(f"base: {base_name}", c["base"], 600),
-            _side_panel(f"sft: {sft_name}", c["sft"], 600),
+            _side_panel(f"base: {base_name}", c["base"], 600, judged, "base"),
+            _side_panel(f"sft: {sft_name}", c["sft"], 600, judged, "sft"),
         ]
         if stacked:
             body: Any = Group(*panels)
@@ -377,7 +490,8 @@ def examples(results: dict[str, Any], console: Console, k: int = 4) -> list[Any]
             body.add_column(ratio=1)
             body.add_column(ratio=1)
             body.add_row(*panels)
-        out.append(Panel(Group(prompt, body), title=head, title_align="left"))
+        pair = _pair_line(judged)
+        out.append(Panel(Group(prompt, body, *([pair] if pair else [])), title=head, title_align="left"))
     return out
 
 
@@ -406,6 +520,9 @@ def render_compare(results: Any, console: Console, n_examples: int = 4) -> None:
                 style="yellow",
             )
         )
+    judge = judge_section(results, width)
+    if judge is not None:
+        console.print(judge)
     shown = examples(results, console, n_examples) if n_examples > 0 else []
     if shown:
         console.rule("Side by side: every regression first, then the largest improvements")
@@ -428,3 +545,6 @@ def render_run(results: Any, console: Console) -> None:
     for table in (per_turn_table(results), ifeval_table(results)):  # IFEval: four aggregates, per-instruction strict/loose
         if table is not None:
             console.print(table)
+    judge = judge_section(results, console.width)
+    if judge is not None:
+        console.print(judge)
