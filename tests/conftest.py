@@ -50,15 +50,19 @@ def _tokenizer(corpus: list[str]):
     )
 
 
-def _build_tiny(root: Path) -> tuple[Path, Path]:
+def _build_tiny(
+    root: Path, pairs: list[tuple[str, str]] = PAIRS, max_positions: int = 256, answer_only: bool = False, steps: int = 120
+) -> tuple[Path, Path]:
+    """A tiny Llama trained to answer `pairs`: (chat dir, raw dir). `answer_only`: the loss on the answers
+    alone (for long prompts, whose own tokens would otherwise take the whole of a tiny model's capacity)."""
     import torch
     from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM
 
     torch.manual_seed(0)
     chats = [
-        [{"role": "user", "content": q}, {"role": "assistant", "content": a}] for q, a in PAIRS
+        [{"role": "user", "content": q}, {"role": "assistant", "content": a}] for q, a in pairs
     ]
-    tok = _tokenizer([f"{q}\n{a}" for q, a in PAIRS] * 20 + ["the quick brown fox jumps over the lazy dog"] * 5)
+    tok = _tokenizer([f"{q}\n{a}" for q, a in pairs] * 20 + ["the quick brown fox jumps over the lazy dog"] * 5)
     tok.chat_template = CHAT_TEMPLATE
     cfg = LlamaConfig(
         vocab_size=len(tok),
@@ -67,7 +71,7 @@ def _build_tiny(root: Path) -> tuple[Path, Path]:
         num_hidden_layers=1,
         num_attention_heads=1,
         num_key_value_heads=1,
-        max_position_embeddings=256,
+        max_position_embeddings=max_positions,
         bos_token_id=tok.bos_token_id,
         eos_token_id=tok.convert_tokens_to_ids("<|im_end|>"),
         pad_token_id=tok.pad_token_id,
@@ -80,9 +84,13 @@ def _build_tiny(root: Path) -> tuple[Path, Path]:
     batch = torch.tensor([x + [tok.pad_token_id] * (width - len(x)) for x in ids])
     labels = batch.clone()
     labels[batch == tok.pad_token_id] = -100
+    if answer_only:
+        for i, (q, _) in enumerate(pairs):
+            asked = tok.apply_chat_template([{"role": "user", "content": q}], tokenize=False, add_generation_prompt=True)
+            labels[i, : len(tok(asked, add_special_tokens=False)["input_ids"])] = -100
     opt = torch.optim.AdamW(model.parameters(), lr=1e-2)
     model.train()
-    for _ in range(120):
+    for _ in range(steps):
         loss = model(input_ids=batch, labels=labels).loss
         loss.backward()
         opt.step()

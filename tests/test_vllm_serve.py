@@ -1,15 +1,8 @@
 """The openai backend against a real `vllm serve` of the tiny chat model, started on 127.0.0.1 by the
 test and stopped by it: the served model answers the way the local backends do."""
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-
-import httpx
 import pytest
+from serving import vllm_serve
 
 import harness
 from harness.records import Case
@@ -23,44 +16,10 @@ CASES = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def served(tiny_chat, tmp_path_factory):
-    port = _free_port()
-    log = tmp_path_factory.mktemp("serve") / "vllm-serve.log"
-    cmd = [sys.executable, "-m", "harness.runners.vllm_cli", "serve", str(tiny_chat), "--host", "127.0.0.1", "--port", str(port),
-           "--served-model-name", "tiny", "--dtype", "float32", "--seed", "0"]
-    env = {**os.environ, "VLLM_CPU_KVCACHE_SPACE": "1", "VLLM_LOGGING_LEVEL": "WARNING"}
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 300
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"vllm serve exited {proc.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{url}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"vllm serve did not come up in 300 s:\n{log.read_text()[-3000:]}")
-            time.sleep(1)
+    with vllm_serve(tiny_chat, "tiny", tmp_path_factory.mktemp("serve") / "vllm-serve.log") as url:
         yield url
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
 
 
 def test_a_served_model_answers_like_the_local_backends(served, tiny_chat):
