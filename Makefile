@@ -15,7 +15,9 @@ $(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	@# compat mode: a .pth with the project root, so packages added later import without reinstalling.
-	$(BIN)/python -m pip install -q -e ".[$(EXTRA),dev]" --config-settings editable_mode=compat
+	@# Its notice that the mode is transitional (setuptools is pinned < 82, where it still exists) is
+	@# known and harmless: that one warning is silenced, nothing else.
+	PYTHONWARNINGS="ignore:Compat editable installs" $(BIN)/python -m pip install -q -e ".[$(EXTRA),dev]" --config-settings editable_mode=compat
 ifeq ($(EXTRA),cpu)
 	@# The CPU vLLM drags in torchvision/torchaudio/torchcodec built for another torch:
 	@# they break `import transformers` model classes ("operator torchvision::nms does not exist").

@@ -66,13 +66,11 @@ def fmt_ci(r: dict[str, Any]) -> str:
 
 
 def verdict_text(r: dict[str, Any]) -> str:
-    """The verdict as shown: continuous rows without a better direction say which way they moved."""
+    """The verdict as shown: the JSON's own word (improved / regressed / unchanged); a row without a better
+    direction that moved significantly says which way, beside it."""
     v = r.get("verdict", "unchanged")
-    if is_continuous(r) and r.get("direction", "none") == "none":
-        if r.get("significant"):
-            v = "higher" if (r.get("delta") or 0) > 0 else "lower"
-        else:
-            v = "no clear change"
+    if is_continuous(r) and r.get("direction", "none") == "none" and r.get("significant"):
+        v += " (significantly " + ("higher" if (r.get("delta") or 0) > 0 else "lower") + "; neither is better)"
     if r.get("small_sample"):
         v += " (few pairs)"
     if r.get("advisory"):
