@@ -59,7 +59,8 @@ def run_judge(
     from harness.runners import run_model
 
     prompts = load_prompts(cfg.judge.prompts)
-    modes = [m for m in cfg.judge.modes if m == "single" or {"base", "sft"} <= set(sides)]
+    # pairwise needs two models: one model (`run`) is graded, whatever the modes say
+    modes = [m for m in cfg.judge.modes if m == "single" or {"base", "sft"} <= set(sides)] or ["single"]
     requests = build_requests(cases, sides, prompts, modes)
     run = run_model(spec, judge_cases(requests), judge_settings(cfg), progress=progress)
     replies = {cid: g.turns[0].text for cid, g in run.generations.items() if g.turns}
