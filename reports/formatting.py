@@ -222,3 +222,91 @@ def pick_examples(results: dict[str, Any], k: int = 4) -> list[dict[str, Any]]:
         if c not in chosen:
             chosen.append(c)
     return chosen
+
+
+def check_family(check: dict[str, Any]) -> str:
+    return check.get("family") or str(check.get("id", "")).partition(":")[0]
+
+
+def telling_check(
+    case: dict[str, Any], family: str, bad: str, good: str, weight: dict[str, int] | None = None
+) -> dict[str, Any] | None:
+    """The one failed check that best shows why `family` differs between the sides of a case: failed on
+    `bad`'s side and passed on `good`'s (same check, same turn), the sub-check behind most of the family's
+    change (`weight`: check id -> cases it flipped) first, then the case's own order. Falls back to any
+    failed check of the family, then to any failed check."""
+    weight = weight or {}
+    passed = {(c.get("id"), c.get("turn")) for c in case[good].get("checks") or [] if c.get("passed")}
+    failed = [c for c in case[bad].get("checks") or [] if not c.get("passed")]
+    for tier in (
+        [c for c in failed if check_family(c) == family and (c.get("id"), c.get("turn")) in passed],
+        [c for c in failed if check_family(c) == family],
+        failed,
+    ):
+        if tier:
+            return max(tier, key=lambda c: weight.get(c.get("id", ""), 0))  # the first of equals: the case's order
+    return None
+
+
+def pick_first_screen(results: dict[str, Any], k: int = 3) -> list[dict[str, Any]]:
+    """The few examples the terminal's first screen shows, chosen to tell the story: a regression first
+    whenever a case regressed (one per family that regressed significantly, the non-advisory families
+    before the advisory ones), then cases where base failed and SFT passes, one per family that improved
+    (the most specific family first) and spread over categories and single/multi-turn cases.
+
+    Each pick: {"case", "change": "regressed" | "improved", "family": the family it shows, "check": the
+    one most telling failed check (or None), "turn": the 1-based turn to show}."""
+    if k <= 0:
+        return []
+    cases = results.get("cases") or []
+    head = {r["name"]: r for r in results.get("metrics") or [] if is_headline(r) and not is_continuous(r)}
+    regressed, improved = [], []
+    for c in cases:
+        fixed, broke = case_change(c)
+        if broke:
+            regressed.append((c, broke))
+        elif fixed:
+            improved.append((c, fixed))
+
+    def row(f: str) -> dict[str, Any]:
+        return head.get(f) or {}
+
+    def reg_rank(f: str) -> tuple[bool, bool, int]:
+        return bool(row(f).get("advisory")), row(f).get("verdict") != "regressed", -len(row(f).get("regressions") or [])
+
+    def imp_rank(f: str) -> tuple[bool, bool, int]:
+        return bool(row(f).get("advisory")), row(f).get("verdict") != "improved", len(row(f).get("fixes") or [])
+
+    picks: list[dict[str, Any]] = []
+
+    def fill(pool: list[tuple[dict[str, Any], list[str]]], themes: list[str], slots: int, change: str) -> None:
+        bad, good = ("sft", "base") if change == "regressed" else ("base", "sft")
+        weight = {n: len(r.get("regressions" if change == "regressed" else "fixes") or []) for n, r in head.items()}
+        while len(picks) < slots:
+            before = len(picks)
+            for fam in themes:
+                if len(picks) >= slots:
+                    break
+                taken = {id(p["case"]) for p in picks}
+                cands = [(c, fams) for c, fams in pool if fam in fams and id(c) not in taken]
+                if not cands:
+                    continue
+                cats = {p["case"].get("category") for p in picks}
+                shapes = {len(p["case"].get("turns") or ()) > 1 for p in picks}
+                case, fams = min(cands, key=lambda cf: (cf[0].get("category") in cats,
+                                                         (len(cf[0].get("turns") or ()) > 1) in shapes, -len(cf[1])))
+                check = telling_check(case, fam, bad, good, weight)
+                turn = check.get("turn") if check and isinstance(check.get("turn"), int) else 1
+                picks.append({"case": case, "change": change, "family": fam, "check": check, "turn": turn})
+            if len(picks) == before:
+                return
+
+    if regressed:
+        themes = sorted(dict.fromkeys(f for _, broke in regressed for f in broke), key=reg_rank)
+        serious = [f for f in themes if row(f).get("verdict") == "regressed" and not row(f).get("advisory")]
+        slots = k if not improved else max(1, min(len(serious), k - 1))
+        fill(regressed, themes, slots, "regressed")
+    if improved:
+        themes = sorted(dict.fromkeys(f for _, fixed in improved for f in fixed), key=imp_rank)
+        fill(improved, themes, k, "improved")
+    return picks

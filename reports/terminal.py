@@ -2,15 +2,25 @@
 
 Model text is always wrapped in `rich.text.Text` (never parsed as markup) and stripped of
 control characters, so an output cannot style, move or clear the user's terminal. Layout
-follows the console width: narrow terminals lose the least important columns first. Colours
-appear only on a terminal (Rich writes plain text to pipes and files) and never with --no-color.
+follows the console width: narrow terminals lose the least important columns first, and a metric's
+name never wraps or goes. Colours appear only on a terminal (Rich writes plain text to pipes and
+files) and never with --no-color.
+
+Two views of a comparison: the first screen (`render_first_screen`, the CLI's default: the verdict per
+check family, the judge in three lines, a few telling examples) and everything (`render_compare` with
+detail, the CLI's --detail).
 """
 
 from __future__ import annotations
 
+import io
+import os
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console, Group
+from rich.measure import Measurement
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -36,6 +46,7 @@ from reports.formatting import (
     judge_title,
     judgements_by_turn,
     pick_examples,
+    pick_first_screen,
     preference_text,
     verdict_text,
     visible_controls,
@@ -117,20 +128,42 @@ def header(results: dict[str, Any]) -> Panel:
     return Panel(grid, title=title, expand=False)
 
 
-def _columns(width: int) -> list[str]:
-    cols = ["metric", "base", "sft", "Δ", "95% CI", "p", "p (Holm)", "n", "fixed/broke", "verdict"]
-    if width < 120:
-        cols.remove("p")
-    if width < 100:
-        cols.remove("n")
-        cols.remove("fixed/broke")
-    if width < 86:
-        cols.remove("95% CI")
-    if width < 70:
-        cols.remove("p (Holm)")
-    if width < 50:
-        cols.remove("base")
-    return cols
+COLUMNS = ["metric", "base", "sft", "Δ", "95% CI", "p", "p (Holm)", "n", "fixed/broke", "verdict"]
+# Narrow terminals lose these first, in this order; the metric names never wrap or go.
+DROP_ORDER = ["p", "fixed/broke", "n", "p (Holm)", "95% CI", "base"]
+MARKS = {  # the short verdicts of a narrow table, explained in its caption
+    "*": "* few pairs: fewer than 10 cases changed, too few for a precise answer",
+    "†": "† advisory: reported, not gated",
+    "↑↓": "↑↓ significantly higher / lower, and neither is better",
+}
+_MEASURE = Console(width=100_000, file=io.StringIO(), legacy_windows=False)
+
+
+def table_width(table: Any) -> int:
+    """The width a renderable takes when nothing in it wraps."""
+    return Measurement.get(_MEASURE, _MEASURE.options, table).maximum
+
+
+def _layouts(cols: list[str]) -> list[tuple[list[str], bool]]:
+    """(columns, short verdicts) from the most to the least complete: the verdict's words are dropped
+    only after p, fixed/broke and n, the other numbers after that."""
+    drops = [d for d in DROP_ORDER if d in cols]
+    keep = [[c for c in cols if c not in drops[:i]] for i in range(len(drops) + 1)]
+    full = [(k, False) for i, k in enumerate(keep) if set(drops[:i]) <= {"p", "fixed/broke", "n"}]
+    return full + [(k, True) for k in keep]
+
+
+def short_verdict(r: dict[str, Any]) -> tuple[str, list[str]]:
+    """The verdict's word with marks for its qualifiers (see MARKS): "unchanged*", "improved†"."""
+    marks = []
+    if is_continuous(r) and r.get("direction", "none") == "none" and r.get("significant"):
+        marks.append("↑" if (r.get("delta") or 0) > 0 else "↓")
+    if r.get("small_sample"):
+        marks.append("*")
+    if r.get("advisory"):
+        marks.append("†")
+    word = r.get("verdict", "unchanged") + (" " if marks and marks[0] in "↑↓" else "")
+    return word + "".join(marks), ["↑↓" if m in "↑↓" else m for m in marks]
 
 
 def _row_cells(r: dict[str, Any], cols: list[str], compact: bool = False) -> list[Any]:
@@ -151,25 +184,50 @@ def _row_cells(r: dict[str, Any], cols: list[str], compact: bool = False) -> lis
         "fixed/broke": "—" if is_continuous(r) else f"{len(r.get('fixes', []))}/{len(r.get('regressions', []))}",
         "verdict": Text(verdict_text(r), style=style),
     }
-    if compact:  # narrow terminal: the verdict's first word, "*" for few pairs
-        word = verdict_text({**r, "small_sample": False}).replace("no clear change", "—")
-        cell["verdict"] = Text(word + ("*" if r.get("small_sample") else ""), style=style)
+    if compact:  # narrow terminal: the verdict's word, its qualifiers as marks explained in the caption
+        cell["verdict"] = Text(short_verdict(r)[0], style=style)
     return [cell[c] for c in cols]
 
 
-def _metric_table(rows: list[dict[str, Any]], title: str, width: int) -> Table:
-    cols = _columns(width)
+def _build_table(rows: list[dict[str, Any]], title: str | None, cols: list[str], compact: bool,
+                 label: Any = None) -> Table:
     t = Table(title=title, title_justify="left")
     for col in cols:
-        if col == "metric":
-            t.add_column(col, min_width=min(12, max(len(r["name"]) for r in rows) if rows else 6), overflow="fold")
-        else:
-            t.add_column(col, justify="left" if col == "verdict" else "right", no_wrap=True)
+        t.add_column(col, justify="left" if col in ("metric", "verdict") else "right", no_wrap=True)
     for r in rows:
-        t.add_row(*_row_cells(r, cols, compact=width < 100))
-    if width < 100 and any(r.get("small_sample") for r in rows):
-        t.caption = "* fewer than 10 pairs changed: too few for a precise answer"
+        cells = _row_cells(r, cols, compact=compact)
+        if label is not None and "metric" in cols:
+            cells[cols.index("metric")] = label(r)
+        t.add_row(*cells)
+    if compact:
+        used = dict.fromkeys(m for r in rows for m in short_verdict(r)[1])
+        if used:
+            t.caption = "\n".join(MARKS[m] for m in MARKS if m in used)
+            t.caption_justify = "left"
     return t
+
+
+def fit_metric_table(rows: list[dict[str, Any]], title: str | None, width: int, cols: list[str] | None = None,
+                     labels: list[Any] | None = None) -> Table:
+    """A metric table as complete as `width` allows without wrapping a cell: the least important columns
+    go first, then the verdict's words (marks instead); the metric names stay whole. `labels`: functions
+    giving a row's name cell, the preferred first."""
+    cols = cols or COLUMNS
+    label_fns = labels or [None]
+    tried = [(cols_, compact, fn) for fn in label_fns for cols_, compact in _layouts(cols) if not compact] + [
+        (cols_, compact, label_fns[-1]) for cols_, compact in _layouts(cols) if compact
+    ]
+    table = None
+    for cols_, compact, fn in tried:
+        table = _build_table(rows, title, cols_, compact, fn)
+        if table_width(table) <= width:
+            return table
+    assert table is not None
+    return table
+
+
+def _metric_table(rows: list[dict[str, Any]], title: str, width: int) -> Table:
+    return fit_metric_table(rows, title, width)
 
 
 def summary_table(results: dict[str, Any], width: int = 160) -> Table:
@@ -190,7 +248,7 @@ def instruction_table(results: dict[str, Any]) -> Table | None:
         return None
     t = Table(title="Instruction-level accuracy (every check of a family; SE clustered by prompt)", title_justify="left")
     for col in ("family", "base", "sft", "Δ", "instructions", "prompts"):
-        t.add_column(col, justify="left" if col == "family" else "right")
+        t.add_column(col, justify="left" if col == "family" else "right", no_wrap=col == "family")
     for r in rows:
         for key, label in (("instruction_level", ""), ("instruction_level_loose", " (loose)")):
             il = r.get(key)
@@ -220,7 +278,7 @@ def _breakdown(results: dict[str, Any], key: str, title: str) -> Table | None:
     groups = list(dict.fromkeys(r[key] for r in rows))
     cell = {(r[key], r["name"]): r for r in rows}
     t = Table(title=title, title_justify="left")
-    t.add_column(key)
+    t.add_column(key, no_wrap=True)
     for f in families:
         t.add_column(f, justify="right")
     for g in groups:
@@ -250,7 +308,7 @@ def per_turn_table(results: dict[str, Any]) -> Table | None:
     paired = "value" not in next(iter(cell.values()))
     title = "Per turn (multi-turn cases; base → sft; ▲▼ significant after Holm over this table)" if paired else "Per turn (multi-turn cases: share passing)"
     t = Table(title=title, title_justify="left")
-    t.add_column("family")
+    t.add_column("family", no_wrap=True)
     for k in turns:
         t.add_column(f"turn {k}", justify="right")
     for fam in families:
@@ -291,7 +349,7 @@ def flips(results: dict[str, Any], limit: int = 8) -> Table | None:
     if not rows:
         return None
     t = Table(title="Flips: cases that changed outcome", title_justify="left", show_lines=False)
-    t.add_column("metric")
+    t.add_column("metric", no_wrap=True)
     t.add_column("pass → fail (regressions)", style="red")
     t.add_column("fail → pass (fixes)", style="green")
     for r in rows:
@@ -311,19 +369,10 @@ RATIONALE_LIMIT = 200  # characters of a judge's rationale shown beside an answe
 
 def _judge_metric_table(rows: list[dict[str, Any]], width: int) -> Table:
     """The judge's rows with the pass-rate table's cells: the grade a 1-10 mean, the win rate a share."""
-    cols = [c for c in _columns(width) if c not in ("p", "fixed/broke")]
-    t = Table()
-    for col in cols:
-        if col == "metric":
-            t.add_column(col, overflow="fold")
-        else:
-            t.add_column(col, justify="left" if col == "verdict" else "right", no_wrap=True)
-    for r in rows:
-        cells = _row_cells(judge_row(r), cols, compact=width < 100)
-        if "metric" in cols:
-            cells[cols.index("metric")] = safe(judge_label(r) if width >= 100 else r.get("name"))
-        t.add_row(*cells)
-    return t
+    cols = [c for c in COLUMNS if c not in ("p", "fixed/broke")]
+    views = [judge_row(r) for r in rows]
+    return fit_metric_table(views, None, width, cols,
+                            labels=[lambda r: safe(judge_label(r)), lambda r: safe(r.get("name"))])
 
 
 def _judge_turn_table(judge: dict[str, Any]) -> Table | None:
@@ -366,7 +415,7 @@ def judge_section(results: dict[str, Any], width: int = 160) -> Panel | None:
     parts: list[Any] = []
     rows = [r for r in judge.get("metrics") or [] if is_headline(r)]
     if rows and any("base" in r for r in rows):
-        parts.append(_judge_metric_table(rows, width))
+        parts.append(_judge_metric_table(rows, width - 4))  # inside the panel's border and padding
     else:
         for r in rows:
             parts.append(safe(f"{r.get('name')}: mean grade {fmt_grade(r.get('value'))} / 10 over {r.get('n')} cases"))
@@ -495,7 +544,297 @@ def examples(results: dict[str, Any], console: Console, k: int = 4) -> list[Any]
     return out
 
 
-def render_compare(results: Any, console: Console, n_examples: int = 4) -> None:
+# ---------------------------------------------------------------------------------------------
+# the first screen: what `harness compare` and `harness report` show without --detail
+
+FIRST_SCREEN_EXAMPLES = 3
+ANSWER_LINES = 3  # lines of each answer an example shows
+CHECK_LINES = 2  # lines of its telling check
+
+
+def _styled(text: Any, style: str) -> Text:
+    """Inert text (see `safe`) in one style."""
+    out = safe(text)
+    out.stylize(style)
+    return out
+
+
+def _home(path: str) -> str:
+    """A path under the home directory as ~/…, to keep a model's line short."""
+    home = os.path.expanduser("~")
+    if home in ("", "/", "~") or not (path == home or path.startswith(home + os.sep)):
+        return path
+    return "~" + path[len(home):]
+
+
+def compact_header(results: dict[str, Any]) -> Panel:
+    """The header in a few lines: one per model (path, backend, prompt format, turns generated and
+    cached, seconds), the notes once, the training provenance, then suite, decoding and statistics."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    models = results.get("models") or {"model": results.get("model", {})}
+    for side, m in models.items():
+        line = Text()
+        name, path = str(m.get("name") or ""), str(m.get("path") or "")
+        if name and name != side:
+            line.append_text(_styled(name, "bold cyan"))
+        if path and path not in name:  # a replay's name is its path already
+            line.append_text(safe(("  " if len(line) else "") + _home(path)))
+        if m.get("adapter"):
+            line.append_text(safe(f" + adapter {m['adapter']}"))
+        gen, cached = m.get("generated_turns", 0) or 0, m.get("cached_turns", 0) or 0
+        line.append_text(_styled(f"  {m.get('backend')} · prompt: {m.get('prompt_format')} · "
+                                 f"{gen} generated, {cached} cached, {m.get('seconds', 0) or 0:.1f}s", "dim"))
+        grid.add_row(side, line)
+        if (m.get("engine") or {}).get("trust_remote_code"):
+            grid.add_row("", Text("! trust_remote_code is on: code from this model's repository ran (harness.toml)",
+                                  style="bold yellow"))
+        if "training" in m and (m["training"] is not None or side in ("sft", "model")):
+            for ok, sentence in provenance_lines(m["training"]):
+                style = {True: "green", False: "bold yellow", None: "dim"}[ok]
+                grid.add_row("", Text(("✓ " if ok else "! " if ok is False else "? ") + sentence, style=style))
+    notes = {side: [str(n) for n in m.get("notes") or []] for side, m in models.items()}
+    first = next(iter(notes.values()), [])
+    shared = [n for n in first if len(notes) > 1 and all(n in ns for ns in notes.values())]
+    for n in shared:
+        grid.add_row("note", _styled(n, "yellow"))  # said once for both models; one model's notes name it
+    for side, ns in notes.items():
+        for n in ns:
+            if n not in shared:
+                grid.add_row("note", _styled(f"{side}: {n}" if len(notes) > 1 else n, "yellow"))
+    grid.add_row("suite", safe(f"{', '.join(results.get('suites', []))}  ({results.get('n_cases')} cases)"))
+    s = results.get("settings", {})
+    if s:
+        tokens = f", max_tokens {s['max_tokens']}" if s.get("max_tokens") else ""
+        grid.add_row("decoding", Text(f"temperature {s.get('temperature')}, seed {s.get('seed')}, "
+                                      f"history {s.get('history', 'own')}{tokens}"))
+    st = results.get("stats")
+    if st and "models" in results:
+        m = max((r.get("holm_m") or 0 for r in results.get("metrics", []) if is_headline(r)), default=0)
+        grid.add_row("statistics", Text(f"paired McNemar / Wilcoxon · {round(100 * st.get('ci_level', 0.95))}% "
+                                        f"bootstrap CI · Holm over {m} tests · α = {st.get('alpha')}", style="dim"))
+    for note in results.get("notes") or []:
+        grid.add_row("note", Text(str(note), style="yellow"))
+    title = {"compare": "sft-harness compare", "baseline": "sft-harness gate: against the baseline"}.get(
+        results.get("kind", ""), "sft-harness run"
+    )
+    return Panel(grid, title=title, expand=False)
+
+
+def family_table(results: dict[str, Any], width: int = 160) -> Table:
+    """One row per check family (the headline rows whose name has no ':'): the verdict first."""
+    rows = [r for r in results.get("metrics") or [] if is_headline(r) and ":" not in r["name"]]
+    cols = [c for c in COLUMNS if c != "p"]
+    n = results.get("n_cases")
+    t = fit_metric_table(rows, f"What changed ({f'all {n} cases' if n else 'all cases'}): pass rate per check family",
+                         width, cols)
+    if t.caption is None:
+        words = [w for w, on in (("few pairs: under 10 cases changed, too few to be sure",
+                                  any(r.get("small_sample") for r in rows)),
+                                 ("advisory: reported, not gated", any(r.get("advisory") for r in rows))) if on]
+        if words:
+            t.caption, t.caption_justify = " · ".join(words), "left"
+    return t
+
+
+def judge_brief(results: dict[str, Any], width: int = 160) -> list[Any]:
+    """The judge in at most three lines: who judged, then judge:score and judge:win_rate, base → sft."""
+    judge = results.get("judge")
+    if not judge:
+        return []
+    model = (judge.get("model") or {}).get("name") or "?"
+    head = Text("Judge", style=f"bold {JUDGE_STYLE}")
+    head.append_text(safe(f": a model's opinion ({model}) — advisory, not a check"))
+    head.no_wrap, head.overflow = True, "ellipsis"
+    rows = [judge_row(r) for r in judge.get("metrics") or [] if is_headline(r)][:2]
+    pw = judge.get("pairwise") or {}
+
+    def build(extra: bool, ci: bool) -> Table:
+        grid = Table.grid(padding=(0, 2))
+        for _ in range(4 + extra):
+            grid.add_column(no_wrap=True)
+        for r in rows:
+            score = r.get("name") == "judge:score"
+            fmt = fmt_grade if score else fmt_pct
+            if "base" in r:
+                values = f"{fmt(r.get('base'))} → {fmt(r.get('sft'))}" + (" of 10" if score else "")
+                delta = f"Δ {fmt_delta(r, r.get('delta'))}" + (f" {fmt_ci(r)}" if ci else "")
+                verdict = Text(verdict_text({**r, "advisory": False}),
+                               style=VERDICT_STYLE.get(r.get("verdict", "unchanged"), ""))
+            else:  # one model's grades
+                values, delta, verdict = f"{fmt(r.get('value'))}" + (" of 10" if score else ""), "", Text("")
+            cells: list[Any] = [safe(r.get("name")), safe(values), delta, verdict]
+            if extra:
+                cells.append(Text(fmt_wtl(pw).replace(" / ", "/") + " won/tied/lost" if not score and pw.get("wins")
+                                  is not None else f"n={r.get('n')}", style="dim"))
+            grid.add_row(*cells)
+        return grid
+
+    grid = build(True, True)
+    for extra, ci in ((True, True), (False, True), (False, False)):
+        grid = build(extra, ci)
+        if table_width(grid) + 2 <= width:
+            break
+    return [head, Padding(grid, (0, 0, 0, 2))] if rows else [head]
+
+
+def _one_line(text: str) -> Text:
+    line = safe(" ".join(str(text).split()))
+    line.no_wrap, line.overflow = True, "ellipsis"
+    return line
+
+
+def _clip_lines(text: Text, console: Console, width: int, n: int) -> Text:
+    """`text` wrapped to `width`, blank lines left out, cut to `n` lines (the last then ends in "…")."""
+    lines = [line for line in text.wrap(console, width, overflow="fold") if line.plain.strip()]
+    if len(lines) > n:
+        lines = lines[:n]
+        lines[-1].rstrip()
+        lines[-1].truncate(max(1, width - 2))
+        lines[-1].append(" …", style="dim")
+    return Text("\n").join(lines) if lines else Text("(empty)", style="dim italic")
+
+
+def _check_cell(check: dict[str, Any] | None, console: Console, width: int) -> Text:
+    if check is None:
+        return Text("")
+    if check.get("passed"):
+        cell = Text("✓ ", style="green")
+        cell.append_text(safe(check.get("id")))
+        cell.append(" passed", style="dim")
+        return cell
+    cell = Text("✗ ", style="red")
+    cell.append_text(_styled(check.get("id"), "bold red"))
+    cell.append_text(safe(": " + " ".join(str(check.get("reason", "")).split())))
+    return _clip_lines(cell, console, width, CHECK_LINES)
+
+
+def _same_check(side: dict[str, Any], check: dict[str, Any] | None) -> dict[str, Any] | None:
+    if check is None:
+        return None
+    return next((c for c in side.get("checks") or [] if c.get("id") == check.get("id")
+                 and c.get("turn") == check.get("turn")), None)
+
+
+def first_screen_example(pick: dict[str, Any], results: dict[str, Any], console: Console) -> Group:
+    """One example in a few lines: what changed, the prompt, both answers clipped, the telling check."""
+    c, turn = pick["case"], pick["turn"]
+    width = console.width
+    regressed = pick["change"] == "regressed"
+    title = Text("▼ regressed  " if regressed else "▲ improved  ", style="bold red" if regressed else "bold green")
+    title.append_text(_styled(c.get("id"), "bold"))
+    fixed, broke = case_change(c)
+    if broke:
+        title.append_text(_styled(f"   broke: {', '.join(broke)}", "red"))
+    if fixed:
+        title.append_text(_styled(f"   fixed: {', '.join(fixed)}", "green"))
+    turns = c.get("turns") or [c.get("prompt", "")]
+    where = f"   {c.get('category')} · {c.get('lang')}" + (f" · turn {turn} of {len(turns)}" if len(turns) > 1 else "")
+    title.append_text(_styled(where, "dim"))
+    title.no_wrap, title.overflow = True, "ellipsis"
+    parts: list[Any] = [title]
+    shown = [turn - 1, turn] if turn > 1 else [turn]
+    for k in shown:
+        line = Text("  user" + (f", turn {k}" if len(turns) > 1 else "") + ": ", style="bold blue")
+        line.append_text(_one_line(turns[k - 1] if k <= len(turns) else ""))
+        line.no_wrap, line.overflow = True, "ellipsis"
+        if k != turn:
+            line.stylize("dim")
+        parts.append(line)
+    stacked = width < 60
+    col = max(16, width - 2) if stacked else max(16, (width - 2 - 3) // 2)
+    base_name, sft_name = side_names(results)
+    cells = []
+    for side, name in (("base", base_name), ("sft", sft_name)):
+        label = Text(side, style="bold")
+        if name != side:
+            label.append_text(_styled(f" · {name}", "dim"))
+        outputs = c[side].get("outputs") or []
+        answer = outputs[turn - 1] if turn - 1 < len(outputs) else ""
+        body = _clip_lines(safe(answer, 4000), console, col, ANSWER_LINES) if answer else Text("(empty)", style="dim italic")
+        check = pick["check"] if pick["check"] is not None and side == ("sft" if regressed else "base") else \
+            _same_check(c[side], pick["check"])
+        cells.append((label, body, _check_cell(check, console, col)))
+    grid = Table.grid(padding=(0, 3))
+    if stacked:
+        grid.add_column(width=col, no_wrap=True)
+        for cell in cells:
+            for part in cell:
+                grid.add_row(part)
+    else:
+        grid.add_column(width=col, no_wrap=True)
+        grid.add_column(width=col, no_wrap=True)
+        for i in range(3):
+            grid.add_row(cells[0][i], cells[1][i])
+    parts.append(Padding(grid, (0, 0, 0, 2)))
+    return Group(*parts)
+
+
+def detail_hint(results: dict[str, Any], width: int) -> Text:
+    """One line: what --detail adds to the first screen (only what this document has)."""
+    metrics = [r for r in results.get("metrics") or [] if is_headline(r)]
+    has = [
+        ("sub-checks", "sub-checks", any(":" in r["name"] and not is_continuous(r) for r in metrics)),
+        ("measured values", "values", any(is_continuous(r) for r in metrics)),
+        ("instruction level", "instructions", any(r.get("instruction_level") for r in metrics)),
+        ("per turn", "turns", turn_grid(results) is not None),
+        ("by category", "categories", category_table(results) is not None),
+        ("by language", "languages", language_table(results) is not None),
+        ("IFEval", "IFEval", ifeval_table(results) is not None),
+        ("flips", "flips", flips(results) is not None),
+        ("the judge in full", "judge", bool(results.get("judge"))),
+        ("every regression and more examples (--examples N)", "examples", bool(results.get("cases"))),
+    ]
+    for line in (
+        "--detail shows " + ", ".join(h[0] for h in has if h[2]),
+        "--detail: " + ", ".join(h[1] for h in has if h[2]),
+        "--detail: the full report (sub-checks, breakdowns, flips, judge, all examples)",
+        "--detail: the full report",
+    ):
+        if cell_len(line) <= width:
+            break
+    out = Text(line, style="dim")
+    out.no_wrap, out.overflow = True, "ellipsis"
+    return out
+
+
+def render_first_screen(results: Any, console: Console, n_examples: int = FIRST_SCREEN_EXAMPLES) -> None:
+    """The verdict first, on one screen: the compact header, one row per check family, the judge in three
+    lines, two or three examples chosen to show the change (a regression first whenever one exists), and
+    a line on what --detail adds."""
+    results = as_document(results)
+    width = console.width
+    console.print(compact_header(results))
+    console.print(family_table(results, width))
+    brief = judge_brief(results, width)
+    if brief:
+        console.print(Group(*brief))  # in a Group, a Text keeps its no_wrap
+    picks = pick_first_screen(results, n_examples)
+    if picks:
+        changes = [case_change(c) for c in results.get("cases") or []]
+        n_reg = sum(1 for _, broke in changes if broke)
+        n_imp = sum(1 for fixed, broke in changes if fixed and not broke)
+        s_reg = sum(1 for p in picks if p["change"] == "regressed")
+        s_imp = len(picks) - s_reg
+        if n_reg:
+            what = f"{s_reg} of {n_reg} case(s) that regressed" + (f", then {s_imp} of {n_imp} that improved" if s_imp else "")
+        else:
+            what = f"{s_imp} of {n_imp} case(s) that improved (none regressed)"
+        console.rule(Text(f"Side by side: {what}"), style="dim")
+        for i, pick in enumerate(picks):
+            if i:
+                console.print()
+            console.print(first_screen_example(pick, results, console))
+    console.print(Group(detail_hint(results, width)))
+
+
+def render_compare(results: Any, console: Console, n_examples: int | None = None, detail: bool = True) -> None:
+    """The terminal report of a comparison: everything (detail), or the first screen (the CLI's default)."""
+    if not detail:
+        render_first_screen(results, console, FIRST_SCREEN_EXAMPLES if n_examples is None else n_examples)
+        return
+    n_examples = 4 if n_examples is None else n_examples
     results = as_document(results)
     width = console.width
     console.print(header(results))

@@ -14,7 +14,7 @@ from reports.markdown import render_markdown
 
 
 def test_compare_writes_per_turn_rows(tmp_path):
-    res, out = compare_json(tmp_path)
+    res, out = compare_json(tmp_path, extra=["--detail"])
     assert res.exit_code == 0, res.output
     data = json.loads(out.read_text())
     rows = {(r["family"], r["turn"]): r for r in data["per_turn"]}
@@ -51,7 +51,7 @@ def test_a_file_without_turns_has_no_per_turn_view(tmp_path):
     assert per_turn_rows(data["cases"]) == []
     old = tmp_path / "old.json"
     old.write_text(json.dumps(data))
-    res = runner.invoke(app, ["--no-color", "report", str(old)], env={"COLUMNS": "160"})
+    res = runner.invoke(app, ["--no-color", "report", str(old), "--detail"], env={"COLUMNS": "160"})
     assert res.exit_code == 0, res.output
     assert "Per turn" not in res.output
 

@@ -161,6 +161,7 @@ def test_compare_replay_vicuna_end_to_end(tmp_path):
         "--json",
         str(out),
         "--strict",
+        "--detail",
     ]
     res = runner.invoke(app, args, env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output

@@ -99,7 +99,7 @@ def compare_json(tmp_path: Path, reverse: bool = False, extra: list[str] | None 
 
 
 def test_demo_like_compare_shows_significant_improvements(tmp_path):
-    res, out = compare_json(tmp_path)
+    res, out = compare_json(tmp_path, extra=["--detail"])
     assert res.exit_code == 0, res.output
     data = json.loads(out.read_text())
     head = {r["name"]: r for r in data["metrics"] if r["category"] == "all" and r["lang"] == "all"}

@@ -34,7 +34,18 @@ HtmlOpt = Annotated[Path | None, typer.Option("--html", help="Write a self-conta
 MdOpt = Annotated[Path | None, typer.Option("--md", help="Write a Markdown summary here (PR comments, CI).")]
 JunitOpt = Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML here: a test per metric and gate rule.")]
 RulesOpt = Annotated[Path | None, typer.Option("--rules", help="Gate rules file (TOML, docs/ci-gate.md); implies --gate.")]
-ExamplesOpt = Annotated[int, typer.Option("--examples", help="Side-by-side examples to show.")]
+ExamplesOpt = Annotated[
+    int | None,
+    typer.Option("--examples", help="Side-by-side examples to show (default 3; with --detail 4, after every regression)."),
+]
+DetailOpt = Annotated[
+    bool,
+    typer.Option(
+        "--detail",
+        help="The whole terminal report: sub-checks, measured values, per turn, category, language, IFEval, "
+        "flips, the judge in full, all --examples N examples (default: the first screen only).",
+    ),
+]
 HistoryOpt = Annotated[
     str | None,
     typer.Option(

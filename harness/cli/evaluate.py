@@ -12,6 +12,7 @@ from harness.cli.common import (
     BackendOpt,
     CategoryOpt,
     ConfigOpt,
+    DetailOpt,
     ExamplesOpt,
     HistoryOpt,
     HtmlOpt,
@@ -181,7 +182,8 @@ def compare(
     config: ConfigOpt = None,
     no_cache: NoCacheOpt = False,
     history: HistoryOpt = None,
-    examples: ExamplesOpt = 4,
+    examples: ExamplesOpt = None,
+    detail: DetailOpt = False,
     strict: StrictOpt = False,
     html_path: HtmlOpt = None,
     md_path: MdOpt = None,
@@ -213,7 +215,7 @@ def compare(
         fail(e)
         return
     show_comparison(con, results, examples=examples, json_path=json_path, html_path=html_path, md_path=md_path,
-                    junit_path=junit_path)
+                    junit_path=junit_path, detail=detail)
 
 
 def run(
@@ -263,7 +265,8 @@ def run(
 
 def report(
     results_path: Annotated[Path, typer.Argument(help="A results JSON written by compare or run.")],
-    examples: ExamplesOpt = 4,
+    examples: ExamplesOpt = None,
+    detail: DetailOpt = False,
     html_path: HtmlOpt = None,
     md_path: MdOpt = None,
     junit_path: JunitOpt = None,
@@ -289,4 +292,4 @@ def report(
         return
     # A saved gate verdict is shown in the reports, but re-rendering is not gating: exit 0.
     show_comparison(con, results, examples=examples, html_path=html_path, md_path=md_path, junit_path=junit_path,
-                    apply_gate=False)
+                    apply_gate=False, detail=detail)

@@ -80,17 +80,19 @@ def show_comparison(
     con: Console,
     results: Comparison,
     *,
-    examples: int = 4,
+    examples: int | None = None,
     json_path: Path | None = None,
     html_path: Path | None = None,
     md_path: Path | None = None,
     junit_path: Path | None = None,
     apply_gate: bool = True,
+    detail: bool = True,
 ) -> None:
-    """The terminal report, then the files asked for, then the gate (exit 1 when it failed)."""
+    """The terminal report (everything with `detail`, else the first screen: `harness compare` and `harness
+    report` without --detail), then the files asked for, then the gate (exit 1 when it failed)."""
     from reports.terminal import render_compare
 
-    render_compare(results, con, examples)
+    render_compare(results, con, examples, detail=detail)
     if json_path:
         con.print(f"results written to [bold]{escape(str(json_path))}[/]")
     write_reports(con, results, html_path, md_path, junit_path)
