@@ -52,8 +52,10 @@ def test_parse_expressions():
     assert parse_expr("format[all/zh].sft >= 80%", "x") == ("format", "all", "zh", "sft", ">=", 0.8)
     assert parse_expr("directness:echo.regressions <= 2", "x")[:4] == ("directness:echo", "all", "all", "regressions")
     assert parse_expr("length:output_tokens.delta<=20", "x")[3:] == ("delta", "<=", 20.0)
+    # without a field the SFT value is meant (docs/ci-gate.md; the judge's `judge:win_rate >= 0.5`)
+    assert parse_expr("judge:win_rate >= 0.5", "x") == ("judge:win_rate", "all", "all", "sft", ">=", 0.5)
     with pytest.raises(HarnessError, match="cannot read expression"):
-        parse_expr("format >= 0.8", "gate.toml: rule 1")
+        parse_expr("format.sft >= high", "gate.toml: rule 1")
 
 
 @pytest.mark.parametrize(
@@ -65,7 +67,7 @@ def test_parse_expressions():
         ("[[rule]]\nmin = 0.5\n", "'metric' is required"),
         ("[[rule]]\nmetric = 'x'\nmax_drop = -1\n", "'max_drop' must be >= 0"),
         ("[[rule]]\nmetric = 'x'\nmin = 1\nmissing = 'maybe'\n", "'missing' must be"),
-        ("[gate]\nrequire = ['format >= 0.8']\n", r"\[gate\] require #1: cannot read expression"),
+        ("[gate]\nrequire = ['format => 0.8']\n", r"\[gate\] require #1: cannot read expression"),
         ("[gate]\nalpha = 2.0\n", "'alpha' must be between 0 and 1"),
         ("[gate]\ndefualt = false\n", r"\[gate\]: unknown key\(s\) 'defualt'"),
         ("[rules]\nx = 1\n", r"unknown table\(s\) 'rules'"),
