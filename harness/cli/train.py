@@ -118,4 +118,4 @@ def train(
         except HarnessError as e:
             fail(e)
             return
-        show_comparison(con, results, json_path=json_path)
+        show_comparison(con, results, examples=None, json_path=json_path, detail=False)  # the first screen; `harness report` for all
