@@ -35,6 +35,8 @@ from harness.stats import mcnemar_p
         ("得分: 9", 9.0),
         ("Rating: **4**", 4.0),
         ("It cites [[8]] twice: [[8]]", 8.0),
+        ("A good summary.\n[6]", 6.0),  # FastChat's fallback, as the whole last line
+        ("Rating: 9]", 9.0),
     ],
 )
 def test_grades_in_every_accepted_form(text, value):
@@ -51,6 +53,11 @@ def test_grades_in_every_accepted_form(text, value):
         ("Rating: [[0]]", "outside 1-10"),
         ("First [[3]], on reflection [[8]]", "ambiguous"),
         ("Score: 3 ... final score: 9", "ambiguous"),
+        # seen in published judge replies: prose is not a verdict, code is not a grade
+        ("The user's rating of 5 indicates a high level of satisfaction.", "no grade found"),
+        ("print(a[0])  # Output: None\nConfidence: 98%", "no grade found"),
+        ("Good.\n[0]", "outside 1-10"),
+        ("Therefore it earns a rating of [[9]] or [[10]].", "ambiguous"),
     ],
 )
 def test_broken_grades_are_unparsed_never_defaulted(text, error):

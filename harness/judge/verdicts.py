@@ -4,6 +4,8 @@ Only unambiguous verdicts are read. A text with no verdict, two different verdic
 outside 1-10 is "unparsed": its reason is recorded with the raw text, never guessed or defaulted.
 Accepted forms, most explicit first:
   grade:       [[7]]  [[7.5]]  [[7/10]]  — else a labelled number: "Rating: 7", "Score: 7/10", "评分：7", "得分: 7 分"
+               (a label, then a colon or "=": prose such as "the user's rating of 5" is not a verdict)
+               — else a last line that is only "[7]" (FastChat's fallback; "[0]" inside prose is code, not a grade)
   preference:  [[A]] [[B]] [[C]] ([[tie]], [[平局]] for C) — else "Verdict: A" / "结论：B"
 """
 
@@ -15,9 +17,11 @@ from dataclasses import dataclass
 LOW, HIGH = 1.0, 10.0
 _GRADE = re.compile(r"\[\[\s*(\d+(?:\.\d+)?)\s*(?:/\s*10\s*)?\]\]")
 _GRADE_LABELLED = re.compile(
-    r"(?:rating|score|grade|评分|得分|分数|打分)\s*(?:is|of|=|:|：)?\s*\**\s*(\d+(?:\.\d+)?)\s*(?:/\s*10|分|points?)?\s*\**",
+    r"(?:rating|score|grade|评分|得分|分数|打分)\s*\**\s*(?:=|:|：)\s*\**\s*(\d+(?:\.\d+)?)\s*(?:/\s*10|分|points?)?\s*\**",
     re.IGNORECASE,
 )
+# FastChat's fallback "[5]", accepted only as the reply's whole last line (inside prose, "[0]" is code)
+_GRADE_LAST_LINE = re.compile(r"\A\s*(?:(?:rating|score|评分)\s*[:：]\s*)?\[\s*(\d+(?:\.\d+)?)\s*\]\s*\Z", re.IGNORECASE)
 _PREF = re.compile(r"\[\[\s*(A|B|C|tie|平局)\s*\]\]", re.IGNORECASE)
 _PREF_LABELLED = re.compile(r"(?:verdict|结论|判断)\s*(?:is|:|：)\s*\**\s*\[?\s*(A|B|C|tie|平局)\b\s*\]?", re.IGNORECASE)
 PREF_NAMES = {"a": "A", "b": "B", "c": "tie", "tie": "tie", "平局": "tie"}
@@ -63,6 +67,13 @@ def parse_grade(text: str) -> Verdict:
         if not LOW <= value <= HIGH:
             return Verdict(None, text.strip(), f"grade {value:g} is outside 1-10")
         return Verdict(value, _strip(text, [m.span() for m in found]) if pattern is _GRADE else text.strip())
+    last = text.strip().splitlines()[-1]
+    m = _GRADE_LAST_LINE.match(last)
+    if m:
+        value = float(m.group(1))
+        if not LOW <= value <= HIGH:
+            return Verdict(None, text.strip(), f"grade {value:g} is outside 1-10")
+        return Verdict(value, text.strip()[: -len(last)].strip())
     return Verdict(None, text.strip(), "no grade found (expected 'Rating: [[N]]', N from 1 to 10)")
 
 
