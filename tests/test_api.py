@@ -121,7 +121,7 @@ def test_bad_documents_and_future_versions_are_refused(tmp_path):
     with pytest.raises(harness.HarnessError, match="a 'compare' results document, not a RunResult"):
         RunResult.from_json(doc)
     # fields a newer v1 writer adds are kept, and written back
-    extended = {**copy.deepcopy(doc), "judge": {"model": "m"}}
+    extended = {**copy.deepcopy(doc), "trajectory": {"model": "m"}}
     extended["metrics"][0]["new_field"] = 1
     assert Comparison.from_json(extended).to_json() == extended
 
