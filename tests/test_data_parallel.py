@@ -28,8 +28,12 @@ def test_shares_are_whole_cases_dealt_out_in_turn():
 def test_two_ray_replicas_give_the_same_outputs_and_resume(tiny_chat, isolated_home, tmp_path):
     cfg = harness.load_config(backend="hf", max_tokens=10, data_parallel=2)
     spec = harness.resolve_models([str(tiny_chat)], cfg)[0]
-    sharded = run_model(spec, CASES, cfg.run)
+    seen: list[tuple[str, int, int]] = []
+    sharded = run_model(spec, CASES, cfg.run, progress=lambda phase, done, total: seen.append((phase, done, total)))
     assert sharded.engine["data_parallel"] == 2 and sharded.generated_turns == 9
+    # progress is counted in turns over both replicas (not in finished shares), and never goes back
+    assert {t for _, _, t in seen} == {9} and seen[0][1] == 0 and seen[-1][1] == 9
+    assert [d for _, d, _ in seen] == sorted(d for _, d, _ in seen)
     assert list(sharded.generations) == [c.id for c in CASES]  # the suite's order
     parts = sorted(p.name for p in (isolated_home / "cache" / "generations").glob("*.part*.jsonl"))
     assert len(parts) == 2  # each replica wrote its own part of the cache

@@ -23,6 +23,8 @@ from harness.config import RunConfig, harness_home
 from harness.errors import HarnessError
 from harness.records import Case, ModelSpec
 
+PROGRESS_EVERY_S = 0.5  # how often the driver asks the replicas how far they are
+
 
 def shards(cases: list[Case], n: int) -> list[list[Case]]:
     """Case i to replica i mod n; empty shares dropped."""
@@ -48,10 +50,27 @@ def _ray():
 class _Replica:
     """One engine replica: the ordinary runner on its share of the cases, in its own process."""
 
-    def run(self, spec: ModelSpec, cases: list[Case], run: RunConfig, use_cache: bool | None, part: int):
+    def run(self, spec: ModelSpec, cases: list[Case], run: RunConfig, use_cache: bool | None, part: int, tally: Any = None):
         from harness.runners import run_model
 
-        return run_model(spec, cases, run, use_cache=use_cache, cache_part=part)
+        def progress(phase: str, done: int, total: int) -> None:
+            if tally is not None and phase.startswith("generating"):
+                tally.put.remote(part, done)  # fire and forget: progress must never slow generation
+
+        return run_model(spec, cases, run, progress=progress, use_cache=use_cache, cache_part=part)
+
+
+class _Tally:
+    """Turns done per replica, so the driver reports progress turn by turn, not share by share."""
+
+    def __init__(self) -> None:
+        self.done: dict[int, int] = {}
+
+    def put(self, part: int, done: int) -> None:
+        self.done[part] = max(done, self.done.get(part, 0))
+
+    def total(self) -> int:
+        return sum(self.done.values())
 
 
 def run_sharded(spec: ModelSpec, cases: list[Case], run: RunConfig, progress: Any, use_cache: bool | None):
@@ -75,13 +94,23 @@ def run_sharded(spec: ModelSpec, cases: list[Case], run: RunConfig, progress: An
         gpus = float(ray.cluster_resources().get("GPU", 0))
         replica = ray.remote(**_replica_resources(spec, run, gpus))(_Replica)
         one = replace(run, data_parallel=1)
+        tally = ray.remote(num_cpus=0)(_Tally).remote() if progress else None
         actors = [replica.remote() for _ in shares]
-        pending = {a.run.remote(spec, share, one, use_cache, i): i for i, (a, share) in enumerate(zip(actors, shares, strict=True))}
+        if tally is not None:
+            actors.append(tally)  # killed with the replicas below
+        pending = {
+            a.run.remote(spec, share, one, use_cache, i, tally): i
+            for i, (a, share) in enumerate(zip(actors, shares, strict=False))
+        }
         done: dict[int, ModelRun] = {}
+        turns = sum(len(c.turns) for c in cases)
+        phase = f"generating {spec.name} on {len(shares)} replicas"
         if progress:
-            progress(f"generating {spec.name} on {len(shares)} replicas", 0, len(shares))
+            progress(phase, 0, turns)
         while pending:
-            ready, _ = ray.wait(list(pending), num_returns=1)
+            ready, _ = ray.wait(list(pending), num_returns=1, timeout=PROGRESS_EVERY_S)
+            if progress and tally is not None:
+                progress(phase, min(ray.get(tally.total.remote()), turns), turns)
             for ref in ready:
                 i = pending.pop(ref)
                 try:
@@ -91,8 +120,8 @@ def run_sharded(spec: ModelSpec, cases: list[Case], run: RunConfig, progress: An
                     if isinstance(cause, HarnessError):
                         raise HarnessError(f"replica {i}: {cause}") from None
                     raise RuntimeError(f"replica {i} failed: {cause}") from None
-                if progress:
-                    progress(f"generating {spec.name} on {len(shares)} replicas", len(done), len(shares))
+        if progress:
+            progress(phase, turns, turns)
     finally:
         for a in actors:
             ray.kill(a)
