@@ -3,7 +3,9 @@ aggregates, and the end-to-end `harness run replay:… --suite ifeval:…`."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -67,21 +69,55 @@ def test_all_25_instruction_ids():
     assert set(INSTRUCTIONS) == IFEVAL_IDS
 
 
-def test_recorded_reference_verdicts_all_agree():
-    """Verdicts recorded from the public IFEval implementation: we must reproduce every one."""
-    rows = [json.loads(line) for line in (DATA / "reference_verdicts.jsonl").read_text().splitlines()]
-    assert len(rows) >= 300
-    seen = set()
-    bad = []
+def _reference_tools():
+    """benchmarks/labelled/ifeval_mutation.py, loaded by path: its `disagreements` is the comparison
+    asserted below, and its mutation check runs that same comparison on broken checkers."""
+    path = Path(__file__).parents[1] / "benchmarks" / "labelled" / "ifeval_mutation.py"
+    spec = importlib.util.spec_from_file_location("ifeval_mutation", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+REFERENCE_TOOLS = _reference_tools()
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return REFERENCE_TOOLS.load_reference(DATA / "reference_verdicts.jsonl")
+
+
+def test_reference_is_balanced_and_says_how_it_was_made(reference):
+    """Every id followed and not followed >= 10 times, strict and loose: a checker that always answers
+    the same cannot agree. The header names the generator, its seed and the official versions."""
+    header, rows = reference
+    assert header["generator"] == "benchmarks/labelled/ifeval_reference.py" and isinstance(header["seed"], int)
+    assert header["versions"]["lm_eval"] == "0.4.13" and {"nltk", "langdetect", "python"} <= set(header["versions"])
+    assert header["records"] == len(rows) >= 600
+    counts = {iid: Counter() for iid in IFEVAL_IDS}
     for r in rows:
-        variants = response_variants(r["response"])
-        for iid, kw, s, lo in zip(r["instruction_id_list"], r["kwargs"], r["strict"], r["loose"], strict=True):
-            seen.add(iid)
-            c = evaluate_instruction(iid, kw, r["response"], variants)
-            if (c.strict, c.loose) != (s, lo):
-                bad.append((iid, kw, r["response"][:80], (s, lo), (c.strict, c.loose), c.reason))
-    assert seen == IFEVAL_IDS
+        for iid, s, lo in zip(r["instruction_id_list"], r["strict"], r["loose"], strict=True):
+            counts[iid].update([("strict", s), ("loose", lo)])
+    short = {iid: dict(c) for iid, c in counts.items() if min(c[(k, v)] for k in ("strict", "loose") for v in (True, False)) < 10}
+    assert not short
+
+
+def test_recorded_reference_verdicts_all_agree(reference):
+    """Verdicts recorded from the official IFEval (lm-eval 0.4.13): we must reproduce every one."""
+    _, rows = reference
+    assert {iid for r in rows for iid in r["instruction_id_list"]} == IFEVAL_IDS
+    bad = REFERENCE_TOOLS.disagreements(rows)
     assert not bad, bad[:5]
+
+
+def test_any_checker_answering_always_false_or_always_true_breaks_the_agreement(reference):
+    """The mutation check: each of the 50 mutants makes the comparison above find disagreements."""
+    _, rows = reference
+    table = REFERENCE_TOOLS.mutation_table(rows)
+    assert set(table) == IFEVAL_IDS
+    missed = [(iid, a) for iid, row in table.items() for a in ("false", "true") if row[a] == 0]
+    assert not missed
+    assert INSTRUCTIONS["punctuation:no_comma"]("a, b", {})[0] is False  # the real checkers are back
 
 
 @pytest.mark.parametrize(
