@@ -4,7 +4,8 @@
 
     [models.NAME]
     path = "Qwen/Qwen2.5-0.5B"     # local dir, hub id, or replay:FILE.jsonl
-    prompt_format = "auto"         # auto | chat | raw
+    prompt_format = "auto"         # auto | chat | raw | icl (NAME@FORMAT picks one per reference)
+    icl_prompt = "my-prompt.txt"   # optional: replaces the built-in in-context prompt of `icl`
     max_tokens = 256
     backend = "vllm"               # optional: vllm | hf | replay
 
@@ -36,7 +37,9 @@ def available_cores() -> int:
     except AttributeError:  # not Linux
         return os.cpu_count() or 1
 
-PROMPT_FORMATS = ("auto", "chat", "raw")
+# auto: the chat template if the tokenizer has one, else raw; icl: raw text inside the in-context
+# alignment prompt (harness/icl.py). A model reference's suffix NAME@FORMAT names one of these.
+PROMPT_FORMATS = ("auto", "chat", "raw", "icl")
 
 
 def harness_home() -> Path:
@@ -156,6 +159,7 @@ DEFAULT_SCORING = ScoringConfig()  # frozen: a shared default, never state
 class ModelEntry:
     path: str  # a directory, a hub id, replay:FILE; for backend = "openai" the model's name on the server
     prompt_format: str = "auto"
+    icl_prompt: str | None = None  # a file replacing the built-in in-context prompt (prompt format icl)
     max_tokens: int | None = None
     backend: str | None = None
     base_url: str | None = None  # backend = "openai": the server's URL, e.g. http://127.0.0.1:8000/v1
@@ -313,7 +317,14 @@ def load_config(path: str | Path | None = None) -> HarnessConfig:
         model.engine = check_options(model.engine, "engine", f"{where[:-1]}.engine]", per_model=True)
         model.hf = check_options(model.hf, "hf", f"{where[:-1]}.hf]", per_model=True)
         if model.prompt_format not in PROMPT_FORMATS:
-            raise HarnessError(f"{where}: field 'prompt_format' must be one of {', '.join(PROMPT_FORMATS)}")
+            raise HarnessError(f"{where}: field 'prompt_format' must be one of {', '.join(PROMPT_FORMATS)}, got {model.prompt_format!r}")
+        if model.icl_prompt is not None:
+            from harness.icl import load_icl_prompt
+
+            try:
+                load_icl_prompt(model.icl_prompt)  # checked now: a bad file fails before any model loads
+            except HarnessError as e:
+                raise HarnessError(f"{where}: field 'icl_prompt': {e}") from None
         cfg.models[name] = model
     if "run" in data:
         cfg.run = _build(RunConfig, data["run"], f"{path}: [run]")

@@ -1,4 +1,5 @@
-"""Model references: harness.toml name, local directory, hub id, replay file, or the demo pair."""
+"""Model references: harness.toml name, local directory, hub id, replay file, or the demo pair, each
+optionally with a prompt format suffix: `base@icl`, `./ckpt@raw`, `openai:M@http://host/v1@icl`."""
 
 from __future__ import annotations
 
@@ -7,12 +8,29 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from harness.config import HarnessConfig
+from harness.config import PROMPT_FORMATS, HarnessConfig
 from harness.errors import HarnessError
 from harness.records import ModelSpec
 
 DEMO_NAMES = ("base", "sft")
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+SUFFIX = re.compile(r"^[A-Za-z][\w-]*$")  # what reads as a format name after the last "@" (a URL never does)
+
+
+def split_prompt_suffix(ref: str) -> tuple[str, str | None]:
+    """`NAME@FORMAT` -> (NAME, FORMAT); a reference without one -> (ref, None). Only a word after the last
+    "@" is a suffix (`openai:M@http://host/v1` keeps its URL), and a word that is no prompt format is an
+    error listing the known ones."""
+    head, sep, tail = ref.rpartition("@")
+    if not sep or not head or not SUFFIX.match(tail):
+        return ref, None
+    if tail not in PROMPT_FORMATS:
+        raise HarnessError(
+            f"{ref!r}: unknown prompt format {tail!r} after '@'; known: {', '.join(PROMPT_FORMATS)} (e.g. {head}@icl)"
+        )
+    if split_prompt_suffix(head)[1] is not None:
+        raise HarnessError(f"{ref!r}: two prompt formats; name one (e.g. {split_prompt_suffix(head)[0]}@{tail})")
+    return head, tail
 
 
 def resolve_model(
@@ -21,7 +39,16 @@ def resolve_model(
     """Turn what the user typed into a ModelSpec, or raise a HarnessError saying why not.
 
     The demo pair (`base`, `sft`) resolves only with a `demo_builder` (harness.api passes the one in
-    harness/demo/, which trains with trainers/: the core does not import them)."""
+    harness/demo/, which trains with trainers/: the core does not import them). A `@FORMAT` suffix picks
+    the prompt format and stays in the name, so two arms of one model tell apart in the results."""
+    if ref not in cfg.models and not Path(ref).expanduser().exists():
+        named, fmt = split_prompt_suffix(ref)
+        if fmt is not None:
+            spec = resolve_model(named, cfg, demo_builder)
+            if spec.source == "replay":
+                raise HarnessError(f"{ref!r}: replayed outputs were generated elsewhere; a prompt format does not apply")
+            spec.name, spec.prompt_format = ref, fmt
+            return spec
     if ref in cfg.models:
         entry = cfg.models[ref]
         if entry.backend == "openai":
@@ -31,6 +58,7 @@ def resolve_model(
                 name=ref, path=f"openai:{entry.path}@{entry.base_url.rstrip('/')}", source="openai",
                 prompt_format=entry.prompt_format, max_tokens=entry.max_tokens, backend="openai",
                 served_model=entry.path, base_url=entry.base_url.rstrip("/"), api_key_env=entry.api_key_env,
+                icl_prompt=_icl_file(entry.icl_prompt),
             )
         if entry.base:
             adapter = Path(entry.path).expanduser()
@@ -41,6 +69,7 @@ def resolve_model(
             spec = _from_path(ref, entry.path, source="config")
         spec.engine, spec.hf = dict(entry.engine), dict(entry.hf)
         spec.prompt_format = entry.prompt_format
+        spec.icl_prompt = _icl_file(entry.icl_prompt)
         spec.max_tokens = entry.max_tokens
         spec.backend = entry.backend
         return spec
@@ -54,6 +83,12 @@ def resolve_model(
         return ModelSpec(name=ref, path=f"openai:{model}@{url}", source="openai", backend="openai",
                          served_model=model, base_url=url)
     return _from_path(ref, ref, source=None)
+
+
+def _icl_file(path: str | None) -> str | None:
+    """A replacement in-context prompt as an absolute path (relative ones are read from the working
+    directory, as a model's `path` is), so data-parallel replicas elsewhere read the same file."""
+    return str(Path(path).expanduser().resolve()) if path else None
 
 
 def _from_path(name: str, path: str, source: str | None) -> ModelSpec:

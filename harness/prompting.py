@@ -1,4 +1,5 @@
-"""How a conversation becomes prompt tokens: the model's chat template, or raw text.
+"""How a conversation becomes prompt tokens: the model's chat template, raw text, or raw text inside
+the in-context-alignment prompt (`icl`, harness/icl.py).
 
 Both the vLLM and the transformers backend tokenise here, so the two see identical prompt
 ids and a comparison between backends is about the engine, not the formatting.
@@ -7,6 +8,8 @@ ids and a comparison between backends is about the engine, not the formatting.
 from __future__ import annotations
 
 from typing import Any
+
+from harness.icl import InContextPrompt, render_icl
 
 Message = dict[str, str]
 
@@ -17,8 +20,8 @@ def has_chat_template(tokenizer: Any) -> bool:
 
 def resolve_prompt_format(tokenizer: Any, requested: str) -> tuple[str, str | None]:
     """Return (format used, note for the user). `auto` = chat when the tokenizer has a template."""
-    if requested == "raw":
-        return "raw", None
+    if requested in ("raw", "icl"):  # icl is plain text: any tokenizer takes it
+        return requested, None
     if has_chat_template(tokenizer):
         return "chat", None
     if requested == "chat":
@@ -35,17 +38,24 @@ def render_raw(messages: list[Message]) -> str:
     return "".join(m["content"] + "\n" for m in messages)
 
 
-def render_text(tokenizer: Any, messages: list[Message], prompt_format: str) -> tuple[str, bool]:
-    """(prompt text, whether the tokenizer adds its special tokens) for the next assistant turn."""
+def render_text(
+    tokenizer: Any, messages: list[Message], prompt_format: str, icl: InContextPrompt | None = None
+) -> tuple[str, bool]:
+    """(prompt text, whether the tokenizer adds its special tokens) for the next assistant turn.
+    `icl`: the in-context prompt of the `icl` format (required there)."""
     if prompt_format == "chat":
         # The template already writes BOS/special tokens where the model expects them.
         return tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False), False
+    if prompt_format == "icl":
+        if icl is None:
+            raise ValueError("the icl prompt format needs its in-context prompt")
+        return render_icl(icl, messages), True  # BOS as in raw: the prompt is plain text
     return render_raw(messages), True
 
 
-def render_ids(tokenizer: Any, messages: list[Message], prompt_format: str) -> list[int]:
+def render_ids(tokenizer: Any, messages: list[Message], prompt_format: str, icl: InContextPrompt | None = None) -> list[int]:
     """Token ids of the prompt for the next assistant turn."""
-    text, special = render_text(tokenizer, messages, prompt_format)
+    text, special = render_text(tokenizer, messages, prompt_format, icl)
     return list(tokenizer(text, add_special_tokens=special)["input_ids"])
 
 
@@ -54,10 +64,12 @@ def render_ids(tokenizer: Any, messages: list[Message], prompt_format: str) -> l
 MAX_CHARS_PER_TOKEN = 64
 
 
-def prompt_tokens(tokenizer: Any, messages: list[Message], prompt_format: str, limit: int) -> int:
+def prompt_tokens(
+    tokenizer: Any, messages: list[Message], prompt_format: str, limit: int, icl: InContextPrompt | None = None
+) -> int:
     """The prompt's length in tokens, exact up to `limit`; beyond it, some number > `limit`. A huge
     prompt (megabytes) is not tokenised whole: its start already shows that it does not fit."""
-    text, special = render_text(tokenizer, messages, prompt_format)
+    text, special = render_text(tokenizer, messages, prompt_format, icl)
     head = (limit + 1) * MAX_CHARS_PER_TOKEN
     if len(text) > head:
         n = len(tokenizer(text[:head], add_special_tokens=special)["input_ids"])

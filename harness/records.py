@@ -150,7 +150,7 @@ class ModelSpec:
     name: str  # what the user typed or the harness.toml name
     path: str  # local directory, hub id, or replay file
     source: str  # "config" | "demo" | "local" | "hub" | "replay"
-    prompt_format: str = "auto"  # requested: auto | chat | raw
+    prompt_format: str = "auto"  # requested: auto | chat | raw | icl
     max_tokens: int | None = None
     backend: str | None = None  # forced backend for this model, if any
     # openai backend: the model's name on the server, the server's /v1 URL, and the environment
@@ -161,6 +161,7 @@ class ModelSpec:
     adapter: str | None = None  # a PEFT (LoRA) adapter directory applied over `path`, the base weights
     engine: dict[str, Any] = field(default_factory=dict)  # [models.NAME.engine]: vLLM engine arguments
     hf: dict[str, Any] = field(default_factory=dict)  # [models.NAME.hf]: from_pretrained options
+    icl_prompt: str | None = None  # prompt format icl: a file replacing the built-in in-context prompt
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from harness.config import RunConfig, harness_home
 from harness.engine_options import output_options
 from harness.errors import HarnessError
+from harness.icl import load_icl_prompt
 from harness.prompting import Message
 from harness.records import Case, Generation, ModelSpec, TurnOutput
 from harness.runners.backends import BACKENDS
@@ -33,7 +34,7 @@ OnDone = Callable[[int, TurnOutput], None]  # (index in the batch, its output), 
 
 class Engine(Protocol):
     backend: str
-    prompt_format: str  # the format actually used: chat | raw
+    prompt_format: str  # the format actually used: chat | raw | icl
     notes: list[str]
     max_context: int | None  # prompt + generated tokens the model takes; None: unknown
 
@@ -194,6 +195,12 @@ def run_model(
     changes_outputs = output_options(engine_settings)
     if changes_outputs:  # absent by default: keys of runs without such options stay as they were
         settings["engine"] = changes_outputs
+    if spec.prompt_format == "icl":
+        # The prompt's text and where answers end change the outputs: a new prompt is a new request.
+        # (Absent for other formats: their keys stay as they were.)
+        icl = load_icl_prompt(spec.icl_prompt)
+        settings["icl"] = {"digest": icl.digest, "stop": list(icl.stops)}
+        notes.append(icl.label)  # recorded in the results (ModelRecord.notes) and shown in the report header
     if golden:
         # Own-history keys stay as they were (existing caches remain valid); golden ones differ by the
         # mode and by the golden answers in the conversation.

@@ -8,6 +8,7 @@ from typing import Any
 from harness.config import RunConfig
 from harness.engine_options import merged
 from harness.errors import HarnessError
+from harness.icl import end_answer, load_icl_prompt
 from harness.models import load_tokenizer, model_load_error
 from harness.prompting import Message, prompt_tokens, render_ids, resolve_prompt_format, stop_token_ids
 from harness.records import FINISH_LENGTH, FINISH_STOP, ModelSpec, TurnOutput
@@ -39,6 +40,8 @@ class HFEngine:
             self.model.to(self.device).eval()
         self.prompt_format, note = resolve_prompt_format(self.tokenizer, spec.prompt_format)
         self.notes = [note] if note else []
+        self.icl = load_icl_prompt(spec.icl_prompt) if self.prompt_format == "icl" else None
+        self.stops = self.icl.stops if self.icl else ()
         self.stop_ids = stop_token_ids(self.tokenizer, getattr(self.model, "generation_config", None))
         self.pad_id = self.tokenizer.pad_token_id
         if self.pad_id is None:
@@ -49,12 +52,12 @@ class HFEngine:
         )
 
     def prompt_tokens(self, conversation: list[Message], limit: int) -> int:
-        return prompt_tokens(self.tokenizer, conversation, self.prompt_format, limit)
+        return prompt_tokens(self.tokenizer, conversation, self.prompt_format, limit, self.icl)
 
     def generate(self, conversations: list[list[Message]], max_tokens: int, on_done=None) -> list[TurnOutput]:
         import torch
 
-        prompts = [render_ids(self.tokenizer, conv, self.prompt_format) for conv in conversations]
+        prompts = [render_ids(self.tokenizer, conv, self.prompt_format, self.icl) for conv in conversations]
         outs: list[TurnOutput | None] = [None] * len(prompts)
         # Batches of similar length: less padding to attend over.
         order = sorted(range(len(prompts)), key=lambda k: len(prompts[k]))
@@ -81,14 +84,21 @@ class HFEngine:
                     top_k=None,
                     eos_token_id=self.stop_ids or None,
                     pad_token_id=self.pad_id,
+                    # icl: stop a row once it writes the next user marker (cut exactly below)
+                    **({"stop_strings": list(self.stops), "tokenizer": self.tokenizer} if self.stops else {}),
                 )
             per_request = (time.perf_counter() - t0) / len(batch)
             for k, p, row in zip(picked, batch, gen[:, width:].tolist(), strict=True):
                 cut = next((j for j, t in enumerate(row) if t in self.stop_ids), None)
                 tokens = row if cut is None else row[:cut]
+                text = self.tokenizer.decode(tokens, skip_special_tokens=False)
+                hit = False
+                if self.stops:
+                    text, hit = end_answer(text, self.stops)
+                    tokens = tokens[: self._through_stop(tokens)] if hit else tokens
                 outs[k] = TurnOutput(
-                        text=self.tokenizer.decode(tokens, skip_special_tokens=False),
-                        finish_reason=FINISH_STOP if cut is not None else FINISH_LENGTH,
+                        text=text,
+                        finish_reason=FINISH_STOP if cut is not None or hit else FINISH_LENGTH,
                         prompt_tokens=len(p),
                         output_tokens=len(tokens),
                         latency_s=per_request,
@@ -96,6 +106,18 @@ class HFEngine:
                 if on_done is not None:
                     on_done(k, outs[k])  # cached batch by batch: an interrupted run keeps them
         return outs  # type: ignore[return-value]
+
+    def _through_stop(self, tokens: list[int]) -> int:
+        """How many tokens the model generated up to the one that completed a stop string (a row that
+        stopped early is padded after it): the least n whose decoded prefix holds one, by bisection."""
+        lo, hi = 1, len(tokens)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if end_answer(self.tokenizer.decode(tokens[:mid], skip_special_tokens=False), self.stops)[1]:
+                hi = mid
+            else:
+                lo = mid + 1
+        return hi
 
     def close(self) -> None:
         del self.model

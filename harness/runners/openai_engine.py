@@ -3,9 +3,10 @@
     harness compare openai:base@http://127.0.0.1:8000/v1 openai:sft@http://127.0.0.1:8001/v1
 
 Chat models go through `/v1/chat/completions` with the conversation's messages; base models
-(`prompt_format = "raw"`) through `/v1/completions` with the raw prompt the other backends would
-tokenise (harness/prompting.py). `auto` asks the chat endpoint first and falls back to raw
-completions when the server has no chat template for the model. Requests run concurrently (at
+(`prompt_format = "raw"`, or `icl`: the in-context prompt of harness/icl.py, with its stop string)
+through `/v1/completions` with the prompt text the other backends would tokenise
+(harness/prompting.py). `auto` asks the chat endpoint first and falls back to raw completions when
+the server has no chat template for the model. Requests run concurrently (at
 most `[run] request_concurrency` in flight), each with a timeout, and are retried with backoff on
 429, 5xx, timeouts, dropped connections and malformed replies. Every finished answer goes to the
 generation cache at once, so a run that fails half-way resumes where it stopped.
@@ -25,7 +26,8 @@ from typing import Any
 
 from harness.config import RunConfig
 from harness.errors import HarnessError
-from harness.prompting import Message, render_raw
+from harness.icl import end_answer, load_icl_prompt
+from harness.prompting import Message, render_text
 from harness.records import FINISH_LENGTH, FINISH_STOP, FINISH_UNKNOWN, ModelSpec, TurnOutput
 from harness.runners.backends import backend
 
@@ -66,7 +68,8 @@ class OpenAIEngine:
         self._key_env = env
         self.notes: list[str] = []
         self.max_context: int | None = None
-        self.prompt_format = {"chat": "chat", "raw": "raw"}.get(spec.prompt_format, "auto")
+        self.prompt_format = {"chat": "chat", "raw": "raw", "icl": "icl"}.get(spec.prompt_format, "auto")
+        self.icl = load_icl_prompt(spec.icl_prompt) if self.prompt_format == "icl" else None
         self._timeout = httpx.Timeout(run.request_timeout_s, connect=min(10.0, run.request_timeout_s))
         self._probe()
         if self.prompt_format == "auto":
@@ -166,8 +169,10 @@ class OpenAIEngine:
             body["top_p"] = self.run.top_p
         if self.prompt_format == "chat":
             body["messages"] = conversation
-        else:
-            body["prompt"] = render_raw(conversation)
+        else:  # raw or icl: text rendered exactly as the local backends render it (no tokenizer needed)
+            body["prompt"] = render_text(None, conversation, self.prompt_format, self.icl)[0]
+        if self.icl is not None:
+            body["stop"] = list(self.icl.stops)
         return body
 
     async def _request(self, client, conversation: list[Message], max_tokens: int) -> TurnOutput:
@@ -177,7 +182,11 @@ class OpenAIEngine:
             data = await self._retrying(client, path, self._body(conversation, max_tokens))
         except EndpointError as e:
             raise HarnessError(f"{self.url}{path} ({self.model}): {e}") from None
-        return _turn(data, self.prompt_format, time.perf_counter() - t0)
+        out = _turn(data, self.prompt_format, time.perf_counter() - t0)
+        if self.icl is not None:  # a server that ignores `stop` is cut here, as the local backends are
+            out.text, hit = end_answer(out.text, self.icl.stops)
+            out.finish_reason = FINISH_STOP if hit else out.finish_reason
+        return out
 
     async def _retrying(self, client, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST with retries and exponential backoff (jittered; a server's Retry-After wins) on what

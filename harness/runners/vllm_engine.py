@@ -20,6 +20,7 @@ from typing import Any
 from harness.config import RunConfig, harness_home
 from harness.engine_options import merged
 from harness.errors import HarnessError
+from harness.icl import end_answer, load_icl_prompt
 from harness.models import load_tokenizer, model_load_error
 from harness.prompting import Message, prompt_tokens, render_ids, resolve_prompt_format, stop_token_ids
 from harness.records import FINISH_LENGTH, FINISH_STOP, ModelSpec, TurnOutput
@@ -103,6 +104,8 @@ class VLLMEngine:
         self.tokenizer = load_tokenizer(spec)
         self.prompt_format, note = resolve_prompt_format(self.tokenizer, spec.prompt_format)
         self.notes = [note] if note else []
+        self.icl = load_icl_prompt(spec.icl_prompt) if self.prompt_format == "icl" else None
+        self.stops = self.icl.stops if self.icl else ()
         try:
             gen_cfg = GenerationConfig.from_pretrained(spec.path)
         except (OSError, ValueError):
@@ -115,7 +118,7 @@ class VLLMEngine:
         self._requests = 0
 
     def prompt_tokens(self, conversation: list[Message], limit: int) -> int:
-        return prompt_tokens(self.tokenizer, conversation, self.prompt_format, limit)
+        return prompt_tokens(self.tokenizer, conversation, self.prompt_format, limit, self.icl)
 
     def generate(self, conversations: list[list[Message]], max_tokens: int, on_done=None) -> list[TurnOutput]:
         from vllm import SamplingParams, TokensPrompt
@@ -127,6 +130,9 @@ class VLLMEngine:
             top_p=self.run.top_p,
             seed=self.run.seed if self.run.temperature > 0 else None,
             stop_token_ids=self.stop_ids,
+            # icl: end at the next user marker, kept in the text and cut by end_answer as hf's is
+            stop=list(self.stops) or None,
+            include_stop_str_in_output=bool(self.stops),
             # Keep template tokens in the text: a leaked "<|im_start|>user" is a finding.
             skip_special_tokens=False,
             output_kind=RequestOutputKind.FINAL_ONLY,
@@ -138,7 +144,7 @@ class VLLMEngine:
             self._requests += 1
             rid = f"harness-{self._requests}"
             index[rid] = j
-            prompt = TokensPrompt(prompt_token_ids=render_ids(self.tokenizer, conv, self.prompt_format))
+            prompt = TokensPrompt(prompt_token_ids=render_ids(self.tokenizer, conv, self.prompt_format, self.icl))
             internal = engine.add_request(rid, prompt, params, lora_request=self.lora)
             if isinstance(internal, str) and internal != rid:  # vLLM may suffix the id; outputs carry ours
                 index[internal] = j
@@ -167,8 +173,12 @@ class VLLMEngine:
         stopped = o.finish_reason == "stop"
         if stopped and tokens and tokens[-1] in self.stop_ids:
             tokens = tokens[:-1]  # count only the answer, as the hf backend does
+        text = o.text
+        if self.stops:
+            text, hit = end_answer(text, self.stops)
+            stopped = stopped or hit
         return TurnOutput(
-            text=o.text,
+            text=text,
             finish_reason=FINISH_STOP if stopped else FINISH_LENGTH,
             prompt_tokens=len(res.prompt_token_ids or []),
             output_tokens=len(tokens),
