@@ -48,7 +48,7 @@ def arm_outputs(arm: str) -> dict[str, str]:
     """Each arm's answers; `forget` facts are answered with a shrug, `lists` instructions with a list."""
     forget, lists, direct = {"raw": (0, 0, 0), "icl": (0, 10, 14), "ckpt": (8, 16, 20), "sft": (15, 20, 20)}[arm]
     out = {}
-    for i, (country, city) in enumerate(CAPITALS):
+    for i, (_country, city) in enumerate(CAPITALS):
         if i < forget:
             out[f"f{i}"] = "I am not sure."
         elif i < direct:
