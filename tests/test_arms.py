@@ -320,3 +320,20 @@ def test_terminal_first_screen_fits_for_five_arms(tmp_path):
 def test_junit_for_arms_names_the_default_pair(arms):
     xml = render_junit(arms.to_json())
     assert 'testsuite name="sft-harness.metrics.sft.jsonl"' in xml and "ckpt" not in xml
+
+
+def test_cli_two_models_baseline_and_bad_counts(data, tmp_path):
+    _, suite, _, refs = data
+    out = tmp_path / "two.json"
+    res = runner.invoke(app, ["compare", refs[0], refs[3], "--suite", str(suite), "--baseline", refs[3], "--json", str(out)])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(out.read_text())
+    assert doc["kind"] == "compare" and doc["models"]["base"]["name"] == refs[3]  # --baseline: the model compared with
+    one = runner.invoke(app, ["compare", refs[0], "--suite", str(suite)])
+    assert one.exit_code == 2 and "compare needs at least two models, got 1" in one.output
+    pair = runner.invoke(app, ["compare", refs[0], refs[3], "--suite", str(suite), "--pair", "x"])
+    assert pair.exit_code == 2 and "--pair chooses among 3+ arms" in pair.output
+    arms_file = tmp_path / "arms.json"
+    assert runner.invoke(app, ["compare", *refs, "--suite", str(suite), "--json", str(arms_file)]).exit_code == 0
+    strict = runner.invoke(app, ["--no-color", "report", str(arms_file), "--alpha", "0.0001"], env={"COLUMNS": "120"})
+    assert strict.exit_code == 0 and "forgetting: none" in strict.output  # p (Holm) 0.003 is not below 0.0001
