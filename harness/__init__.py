@@ -12,11 +12,11 @@ __version__ = "0.1.0"
 
 _API = {
     "run", "compare", "gate", "load_results", "save_results", "load_config", "load_cases", "resolve_models",
-    "against_baseline", "restat", "with_run", "CaseSet", "judge_plan",
+    "against_baseline", "restat", "with_run", "CaseSet", "judge_plan", "compare_arms",
 }
 _TYPES = {
     "Comparison", "RunResult", "GateResult", "MetricRow", "PerTurnRow", "CaseResult", "Side", "CheckResult", "JudgeSection",
-    "TurnJudgement",
+    "TurnJudgement", "ArmsComparison",
 }
 __all__ = sorted(_API | _TYPES | {"HarnessConfig", "RunConfig", "ScoringConfig", "HarnessError", "__version__"})
 

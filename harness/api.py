@@ -4,6 +4,7 @@
 
     r = harness.compare("base", "sft", suites=["demo"])        # -> harness.Comparison
     r.metric("directness").verdict                             # "improved"
+    a = harness.compare_arms(["base", "runs/sft/checkpoint-50", "sft"])  # -> harness.ArmsComparison
     g = harness.gate(r)                                        # -> harness.GateResult
     harness.save_results(r, "results.json")                    # the file `harness compare --json` writes
 
@@ -26,7 +27,7 @@ from harness.config import HarnessConfig, RunConfig
 from harness.config import load_config as _read_config
 from harness.errors import HarnessError
 from harness.records import Case, ModelSpec
-from harness.results import Comparison, GateResult, RunResult, parse_results
+from harness.results import ArmsComparison, Comparison, GateResult, RunResult, parse_results
 from harness.stats import ALPHA
 
 DEFAULT_SUITES = ("demo",)
@@ -233,27 +234,66 @@ def compare(
     return Comparison.model_validate(doc)
 
 
+def compare_arms(
+    models: Sequence[str | ModelSpec],
+    baseline: str | int | None = None,
+    suites: Sequence[str] | CaseSet | None = None,
+    config: HarnessConfig | str | Path | None = None,
+    *,
+    category: Sequence[str] | None = None,
+    lang: Sequence[str] | None = None,
+    limit: int | None = None,
+    alpha: float = ALPHA,
+    progress: Progress | None = None,
+) -> ArmsComparison:
+    """Run every model (arm) on the same cases and pair each with the baseline (`harness compare A B C …`):
+    `baseline` is an arm's name, the reference as given, or its index (default: the first arm). Holm runs
+    over arms × metrics; `result.pair(arm)` is the two-arm comparison of the baseline with one arm
+    (docs/arms.md)."""
+    from harness.arms import baseline_index, build_arms_results, named_arms
+    from harness.comparison import run_settings
+
+    check_alpha(alpha)
+    if len(models) < 2:
+        raise HarnessError(f"compare_arms needs at least 2 models, got {len(models)}")
+    cfg = _config(config)
+    selected = _cases(suites, cfg, category=category, lang=lang, limit=limit)
+    specs = named_arms(resolve_models(models, cfg))
+    b = baseline_index([s.name for s in specs], list(models), baseline)
+    runs = _generate_and_score(specs, selected.cases, cfg, progress)
+    doc = build_arms_results(selected.cases, runs, b, selected.refs, run_settings(cfg.run), alpha=alpha, notes=selected.notes)
+    return ArmsComparison.model_validate(doc)
+
+
 def check_alpha(alpha: float | None) -> None:
     if alpha is not None and not 0 < alpha < 1:
         raise HarnessError(f"--alpha must be between 0 and 1, got {alpha}")
 
 
 def gate(
-    result: Comparison | RunResult,
+    result: Comparison | RunResult | ArmsComparison,
     rules: str | Path | Any | None = None,
     *,
     baseline: Comparison | RunResult | None = None,
     alpha: float | None = None,
+    pairs: Sequence[str] | None = None,
 ) -> GateResult:
     """Apply the CI gate (docs/ci-gate.md): the default rule (no metric regressed significantly) and
     the rules file's. `rules`: a gate.toml path or a `harness.gate_rules.GateConfig`; with `baseline`, the
-    result's SFT side is gated against the baseline's (see `against_baseline`)."""
+    result's SFT side is gated against the baseline's (see `against_baseline`). An N-arm result is gated
+    pair by pair: `pairs` (else `[gate] pairs`, else the last arm) against its baseline arm."""
     from harness.gate_rules import GateConfig, evaluate, load_rules
 
     check_alpha(alpha)
     cfg = rules if isinstance(rules, GateConfig) else load_rules(rules)
     if alpha is not None:
         cfg = replace(cfg, alpha=alpha)
+    if isinstance(result, ArmsComparison):
+        if baseline is not None:
+            raise HarnessError("an N-arm result is gated pair by pair against its own baseline arm (pairs=...), not against another file")
+        return _gate_arms(result, cfg, pairs)
+    if pairs:
+        raise HarnessError("--pair chooses pairs of an N-arm result (harness compare A B C …); this one has two models")
     if baseline is not None:
         result = against_baseline(result, baseline, alpha=cfg.alpha)
     elif not isinstance(result, Comparison):
@@ -261,6 +301,24 @@ def gate(
             "a 'run' result has one model; gate it against a previous run (baseline=...), or gate compare results"
         )
     return GateResult.model_validate(evaluate(result.to_json(), cfg))
+
+
+def _gate_arms(result: ArmsComparison, cfg: Any, pairs: Sequence[str] | None) -> GateResult:
+    """The gate's rules on each chosen pair (`result.pair(arm)`), each rule named with its pair."""
+    from harness.arms import display_names, find_arm
+    from harness.gate_rules import evaluate
+
+    others = [n for n in result.names if n != result.baseline]
+    chosen = list(dict.fromkeys(find_arm(others, a, "--pair") for a in (pairs or cfg.pairs or others[-1:])))
+    shown = display_names(result.names)
+    rules: list[dict[str, Any]] = []
+    alpha = None
+    for arm in chosen:
+        g = evaluate(result.pair(arm).to_json(), cfg)
+        alpha = g["alpha"]
+        rules += [{**r, "rule": f"{shown[arm]} vs {shown[result.baseline]}: {r['rule']}", "pair": arm} for r in g["rules"]]
+    return GateResult.model_validate({"passed": all(r["passed"] for r in rules), "alpha": alpha, "mode": "arms",
+                                      "rules_file": cfg.path, "rules": rules, "pairs": chosen})
 
 
 def against_baseline(
@@ -277,16 +335,21 @@ def against_baseline(
     return Comparison.model_validate(doc)
 
 
-def restat(result: Comparison, alpha: float | None = None) -> Comparison:
+def restat(result: Comparison | ArmsComparison, alpha: float | None = None) -> Comparison | ArmsComparison:
     """The comparison's statistics computed again from its cases (at another alpha, or for files written
-    before rows carried CIs and corrected p-values)."""
+    before rows carried CIs and corrected p-values); an N-arm result's pairs, trajectory, forgetting and
+    prompt share too."""
     from harness.comparison import recompute_stats
 
     check_alpha(alpha)
+    if isinstance(result, ArmsComparison):
+        from harness.arms import arms_stats
+
+        return ArmsComparison.model_validate(arms_stats(result.to_json(), alpha))
     return Comparison.model_validate(recompute_stats(result.to_json(), alpha))
 
 
-def load_results(path: str | Path) -> Comparison | RunResult:
+def load_results(path: str | Path) -> Comparison | RunResult | ArmsComparison:
     """A results file written by `compare`, `run` (or `save_results`), validated against the types; an
     older compare file without CIs gets its statistics computed. Errors name the file and the field."""
     from harness.comparison import needs_stats
@@ -300,7 +363,7 @@ def load_results(path: str | Path) -> Comparison | RunResult:
     return result
 
 
-def save_results(result: Comparison | RunResult, path: str | Path) -> None:
+def save_results(result: Comparison | RunResult | ArmsComparison, path: str | Path) -> None:
     """Write the results document atomically (a crash never leaves half a file)."""
     import json
 

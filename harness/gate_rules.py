@@ -52,7 +52,7 @@ RULE_KEYS = {
     "significant": bool,
     "missing": str,
 }
-GATE_KEYS = {"default": bool, "alpha": float, "default_scope": str, "require": list}
+GATE_KEYS = {"default": bool, "alpha": float, "default_scope": str, "require": list, "pairs": list}
 CONDITIONS = ("expr", "min", "max", "max_drop", "max_drop_relative", "min_improvement", "no_regression")
 
 
@@ -109,6 +109,7 @@ class GateConfig:
     default_scope: str = "headline"  # headline | all: rows the default rule looks at
     alpha: float | None = None  # re-decide significance at another alpha (p_adjusted and CI)
     path: str | None = None
+    pairs: list[str] = field(default_factory=list)  # N-arm results: the arms gated against the baseline
 
 
 @dataclass
@@ -227,6 +228,9 @@ def load_rules(path: str | Path | None) -> GateConfig:
         cfg.alpha = float(g["alpha"])
         if not 0 < cfg.alpha < 1:
             raise HarnessError(f"{p}: [gate]: 'alpha' must be between 0 and 1, got {cfg.alpha!r}")
+    cfg.pairs = list(g.get("pairs", []))
+    if not all(isinstance(a, str) and a for a in cfg.pairs):
+        raise HarnessError(f"{p}: [gate]: 'pairs' must be a list of arm names, got {cfg.pairs!r}")
     for i, text in enumerate(g.get("require", []), 1):
         where = f"{p}: [gate] require #{i}"
         if not isinstance(text, str):

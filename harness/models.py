@@ -3,8 +3,9 @@ optionally with a prompt format suffix: `base@icl`, `./ckpt@raw`, `openai:M@http
 
 from __future__ import annotations
 
+import glob
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,46 @@ def split_prompt_suffix(ref: str) -> tuple[str, str | None]:
     if split_prompt_suffix(head)[1] is not None:
         raise HarnessError(f"{ref!r}: two prompt formats; name one (e.g. {split_prompt_suffix(head)[0]}@{tail})")
     return head, tail
+
+
+# the directories a trainer saves every N steps (and replay files named after them)
+CHECKPOINT = re.compile(r"^checkpoint-(\d+)(?:\.jsonl?)?$")
+GLOB_CHARS = set("*?[")
+
+
+def expand_model_refs(refs: Sequence[str]) -> list[str]:
+    """Model references with quoted glob patterns expanded (`runs/sft/checkpoint-*`, `replay:out/*.jsonl`)
+    and checkpoint directories in step order: the shell sorts `checkpoint-100` before `checkpoint-50`, so
+    the `checkpoint-<step>` references of one directory are put in step order in the places they hold,
+    every other reference keeping its place. A pattern that matches nothing is an error."""
+    out: list[str] = []
+    for ref in refs:
+        prefix, pattern = ("replay:", ref[len("replay:"):]) if ref.startswith("replay:") else ("", ref)
+        if ref.startswith("openai:") or not GLOB_CHARS & set(pattern):
+            out.append(ref)
+            continue
+        found = sorted(glob.glob(str(Path(pattern).expanduser())))
+        if not found:
+            raise HarnessError(f"model pattern {ref!r} matches nothing")
+        out += [prefix + f for f in found]
+    return _checkpoints_by_step(out)
+
+
+def _checkpoints_by_step(refs: list[str]) -> list[str]:
+    def step(ref: str) -> int | None:
+        m = CHECKPOINT.match(Path(ref.removeprefix("replay:").rstrip("/")).name)
+        return int(m.group(1)) if m else None
+
+    groups: dict[str, list[int]] = {}  # parent directory -> positions of its checkpoint-<step> references
+    for i, ref in enumerate(refs):
+        if step(ref) is not None:
+            groups.setdefault(str(Path(ref.rstrip("/")).parent), []).append(i)
+    out = list(refs)
+    for slots in groups.values():
+        ordered = sorted((refs[i] for i in slots), key=step)  # type: ignore[arg-type, return-value]
+        for i, ref in zip(slots, ordered, strict=True):
+            out[i] = ref
+    return out
 
 
 def resolve_model(

@@ -281,6 +281,7 @@ class GateRuleResult(_Doc):
     passed: bool
     detail: str = ""
     failures: list[str] = []
+    pair: str | None = None  # N-arm documents: the arm gated against the baseline
 
 
 class GateResult(_Doc):
@@ -291,6 +292,7 @@ class GateResult(_Doc):
     mode: str = "compare"
     rules_file: str | None = None
     rules: list[GateRuleResult] = []
+    pairs: list[str] | None = None  # N-arm documents: the arms gated against the baseline
 
     def failed(self) -> list[GateRuleResult]:
         return [r for r in self.rules if not r.passed]
@@ -356,9 +358,139 @@ class RunResult(_Results):
     cases: list[CaseResult] = []
 
 
-Results = Annotated[Comparison | RunResult, Field(discriminator="kind")]
-_ADAPTER: TypeAdapter[Comparison | RunResult] = TypeAdapter(Results)
-SIDES = {"compare": ("base", "sft"), "baseline": ("base", "sft"), "run": ("output",)}
+class ArmCase(_Doc):
+    """One case of an N-arm document: stored once, with what every arm did on it (by arm name)."""
+
+    id: str
+    suite: str | None = None
+    category: str = ""
+    lang: str = ""
+    prompt: str | None = None
+    turns: list[str] = []
+    reference: str | None = None
+    arms: dict[str, Side] = {}
+
+
+class ArmPair(_Doc):
+    """One arm against the baseline: the rows a two-arm comparison has (`base` = the baseline's value,
+    `sft` = the arm's), with p_adjusted/verdict from Holm over every pair (docs/results-schema.md)."""
+
+    arm: str
+    metrics: list[MetricRow] = []
+    per_turn: list[PerTurnRow] = []
+
+
+class TrajectoryPoint(_Doc):
+    arm: str
+    rate: float | None = None  # the share of cases passing the family
+    ci_low: float | None = None  # bootstrap percentile CI of the rate
+    ci_high: float | None = None
+    n: int = 0
+
+
+class Trajectory(_Doc):
+    """A family's pass rate in every arm, in the arms' order (a checkpoint trajectory when they are checkpoints)."""
+
+    family: str
+    points: list[TrajectoryPoint] = []
+
+
+class ForgettingRow(_Doc):
+    """A metric that fell significantly from the baseline in an arm (its verdict in that pair is `regressed`)."""
+
+    arm: str
+    name: str
+    category: str = "all"
+    lang: str = "all"
+    family: str | None = None
+    baseline: float | None = None
+    value: float | None = None
+    delta: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    p_adjusted: float | None = None
+    n: int = 0
+    regressions: list[str] = []
+    advisory: bool | None = None
+
+
+class PromptShare(_Doc):
+    """How much of the SFT gain a prompt alone reaches, per family: (prompt − raw) / (sft − raw), where raw is
+    the baseline, prompt an arm of the same model with another prompt format, sft another model's arm.
+    `share` is None (and `note` says why) unless the SFT arm improved significantly on the family."""
+
+    family: str
+    raw_arm: str
+    prompt_arm: str
+    sft_arm: str
+    raw: float | None = None
+    prompt: float | None = None
+    sft: float | None = None
+    share: float | None = None
+    note: str | None = None
+
+
+class ArmsComparison(_Results):
+    """Any number of models (arms) on the same cases, each compared with one baseline arm (`compare_arms`)."""
+
+    kind: Literal["arms"] = "arms"
+    stats: dict[str, Any] = {}
+    baseline: str = ""
+    arms: list[ModelRecord] = []
+    pairs: list[ArmPair] = []
+    trajectory: list[Trajectory] = []
+    forgetting: list[ForgettingRow] = []
+    prompt_share: list[PromptShare] = []
+    gate: GateResult | None = None
+    cases: list[ArmCase] = []
+
+    @property
+    def alpha(self) -> float | None:
+        return self.stats.get("alpha")
+
+    @property
+    def names(self) -> list[str]:
+        return [a.name for a in self.arms]
+
+    def arm_pair(self, arm: str) -> ArmPair:
+        for p in self.pairs:
+            if p.arm == arm:
+                return p
+        others = ", ".join(p.arm for p in self.pairs)
+        raise KeyError(f"no pair for arm {arm!r}: the baseline is {self.baseline!r}, the other arms are {others}")
+
+    def metric(self, name: str, category: str = "all", lang: str = "all", arm: str | None = None) -> MetricRow:  # type: ignore[override]
+        """A metric row of the pair baseline vs `arm` (default: the last arm)."""
+        pair = self.arm_pair(arm if arm is not None else self.arms[-1].name)
+        for row in pair.metrics:
+            if row.name == name and row.category == category and row.lang == lang:
+                return row
+        known = ", ".join(dict.fromkeys(r.name for r in pair.metrics))
+        raise KeyError(f"no metric row {name!r} for category {category!r}, lang {lang!r} in arm {pair.arm!r}; metrics: {known}")
+
+    def pair(self, arm: str) -> Comparison:
+        """The two-arm comparison baseline (`base`) vs `arm` (`sft`), with this document's rows: their
+        p_adjusted and verdicts come from Holm over all pairs (`harness.restat` of it gives the
+        two-arm statistics, those `harness.compare` of the two would give)."""
+        p = self.arm_pair(arm)
+        doc = self.to_json()
+        by_name = {a["name"]: a for a in doc["arms"]}
+        head = {k: doc[k] for k in ("schema", "harness_version", "created", "suites", "settings") if k in doc}
+        cases = [
+            {**{k: v for k, v in c.items() if k != "arms"}, "base": c["arms"][self.baseline], "sft": c["arms"][arm]}
+            for c in doc["cases"]
+        ]
+        pair = p.to_json()
+        return Comparison.model_validate({
+            **head, "kind": "compare", "stats": doc.get("stats", {}), "n_cases": doc.get("n_cases", len(cases)),
+            "notes": doc.get("notes", []), "models": {"base": by_name[self.baseline], "sft": by_name[arm]},
+            "metrics": pair.get("metrics", []), "per_turn": pair.get("per_turn", []), "cases": cases,
+        })
+
+
+Results = Annotated[Comparison | RunResult | ArmsComparison, Field(discriminator="kind")]
+_ADAPTER: TypeAdapter[Comparison | RunResult | ArmsComparison] = TypeAdapter(Results)
+SIDES = {"compare": ("base", "sft"), "baseline": ("base", "sft"), "run": ("output",), "arms": ()}
 
 
 def results_json_schema() -> dict[str, Any]:
@@ -375,14 +507,20 @@ def results_json_schema() -> dict[str, Any]:
         "properties": {"schema": {"const": SCHEMA}, "kind": {"enum": list(SIDES)}},
         "if": {"properties": {"kind": {"const": "run"}}},
         "then": {"$ref": "#/$defs/RunResult"},
-        "else": {"$ref": "#/$defs/Comparison"},
+        "else": {
+            "if": {"properties": {"kind": {"const": "arms"}}},
+            "then": {"$ref": "#/$defs/ArmsComparison"},
+            "else": {"$ref": "#/$defs/Comparison"},
+        },
         "$defs": defs,
     }
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
     out = ""
-    for part in loc:
+    for i, part in enumerate(loc):
+        if i == 0 and part == "arms":
+            continue  # the union branch (a later `arms` is the field of that name)
         if isinstance(part, int):
             out += f"[{part}]"
         elif part in ("compare", "baseline", "run", "function-after", "str", "int", "float"):
@@ -392,7 +530,7 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return out or "(document)"
 
 
-def parse_results(data: Any, where: str = "results") -> Comparison | RunResult:
+def parse_results(data: Any, where: str = "results") -> Comparison | RunResult | ArmsComparison:
     """A results document from its JSON object; a wrong schema, a future major version or a field of
     the wrong type is a HarnessError naming `where` and the field."""
     if not isinstance(data, dict):
@@ -421,7 +559,23 @@ def parse_results(data: Any, where: str = "results") -> Comparison | RunResult:
         for side in SIDES[kind]:
             if getattr(case, side) is None:
                 raise HarnessError(f"{where}: field 'cases[{i}].{side}': expected an object, got nothing")
+    if isinstance(doc, ArmsComparison):
+        _check_arms(doc, where)
     return doc
+
+
+def _check_arms(doc: ArmsComparison, where: str) -> None:
+    """Every arm named once, the baseline one of them, and every case with a side for every arm."""
+    names = doc.names
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise HarnessError(f"{where}: field 'arms': arm name(s) {', '.join(map(repr, dup))} given more than once")
+    if doc.baseline not in names:
+        raise HarnessError(f"{where}: field 'baseline': {doc.baseline!r} is not one of the arms ({', '.join(names)})")
+    for i, case in enumerate(doc.cases):
+        missing = [n for n in names if n not in case.arms]
+        if missing:
+            raise HarnessError(f"{where}: field 'cases[{i}].arms': no side for arm(s) {', '.join(map(repr, missing))}")
 
 
 if __name__ == "__main__":  # python -m harness.results > docs/results.schema.json

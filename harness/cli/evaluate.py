@@ -35,11 +35,11 @@ from harness.cli.common import (
     print_models,
     print_notes,
 )
-from harness.cli.render import show_comparison, show_run
+from harness.cli.render import show_arms, show_comparison, show_run
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
 from harness.outputs import check_outputs
-from harness.results import Comparison
+from harness.results import ArmsComparison, Comparison
 
 DpOpt = Annotated[int | None, typer.Option("--dp", help="N engine replicas per model on Ray (data parallel; RAY_ADDRESS for a cluster).")]
 TpOpt = Annotated[int | None, typer.Option("--tp", help="vLLM: split each model over N GPUs (tensor_parallel_size).")]
@@ -168,8 +168,14 @@ def compare_models(
 
 
 def compare(
-    base: Annotated[str, typer.Argument(help="The model before SFT: harness.toml name, dir, hub id, replay:FILE.")],
-    sft: Annotated[str, typer.Argument(help="The model after SFT.")],
+    models: Annotated[
+        list[str],
+        typer.Argument(
+            help="BASE SFT (harness.toml name, dir, hub id, replay:FILE), or more arms: A B C … "
+            "(a quoted glob such as 'runs/sft/checkpoint-*' expands, checkpoints in step order).",
+            show_default=False,
+        ),
+    ],
     suite: SuiteOpt = None,
     category: CategoryOpt = None,
     lang: LangOpt = None,
@@ -197,25 +203,86 @@ def compare(
     judge_mode: JudgeModeOpt = None,
     judge_out: JudgeOutOpt = None,
     yes: YesOpt = False,
+    baseline: Annotated[
+        str | None, typer.Option("--baseline", help="With 3+ models: the arm every other is compared with (default: the first).")
+    ] = None,
+    pairs: Annotated[
+        list[str] | None, typer.Option("--pair", help="With 3+ models and --gate: gate this arm against the baseline; repeatable (default: the last arm).")
+    ] = None,
 ) -> None:
-    """Run BASE and SFT on the same cases, score both, and show what changed."""
+    """Run BASE and SFT (or any number of arms) on the same cases, score them, and show what changed."""
+    from harness.models import expand_model_refs
+
     con = console()
     try:
+        refs = expand_model_refs(models)
+        if len(refs) < 2:
+            raise HarnessError(f"compare needs at least two models, got {len(refs)}: {' '.join(refs) or 'none'}")
+        arms = len(refs) > 2
+        if arms and judge is not None:
+            raise HarnessError("--judge compares two models; with 3+ arms compare the pair you want judged: harness compare A B --judge …")
+        if pairs and not arms:
+            raise HarnessError("--pair chooses among 3+ arms; with two models the gate takes the one pair")
+        if not arms and baseline not in (None, refs[0]):
+            refs = _swap(refs, baseline)  # --baseline names the model the other is compared with
         check_outputs(
             {"--json": json_path, "--html": html_path, "--md": md_path, "--junit": junit_path, "--judge-out": judge_out},
-            {"--config": config, "--rules": rules, **file_inputs(suite, [base, sft, *([judge] if judge else [])])},
+            {"--config": config, "--rules": rules, **file_inputs(suite, [*refs, *([judge] if judge else [])])},
         )
         cfg = flags_config(config, backend, max_tokens, seed, temperature, no_cache, history, strict, tp, dp)
-        cfg = with_judge(cfg, judge, judge_mode, judge_out)
-        results = compare_models(base, sft, cfg, suite, category=category, lang=lang, limit=limit, alpha=alpha,
-                                 rules=rules, gate=gate, yes=yes)
+        if arms:
+            results: Comparison | ArmsComparison = compare_arms_models(
+                refs, cfg, suite, baseline=baseline, pairs=pairs, category=category, lang=lang, limit=limit,
+                alpha=alpha, rules=rules, gate=gate)
+        else:
+            cfg = with_judge(cfg, judge, judge_mode, judge_out)
+            results = compare_models(refs[0], refs[1], cfg, suite, category=category, lang=lang, limit=limit,
+                                     alpha=alpha, rules=rules, gate=gate, yes=yes)
         if json_path:
             api.save_results(results, json_path)
     except HarnessError as e:
         fail(e)
         return
-    show_comparison(con, results, examples=examples, json_path=json_path, html_path=html_path, md_path=md_path,
-                    junit_path=junit_path, detail=detail)
+    show = show_arms if isinstance(results, ArmsComparison) else show_comparison
+    show(con, results, examples=examples, json_path=json_path, html_path=html_path, md_path=md_path,  # type: ignore[operator]
+         junit_path=junit_path, detail=detail)
+
+
+def _swap(refs: list[str], baseline: str) -> list[str]:
+    if baseline != refs[1]:
+        raise HarnessError(f"--baseline {baseline!r} is not one of the models: {', '.join(refs)}")
+    return [refs[1], refs[0]]
+
+
+def compare_arms_models(
+    refs: list[str],
+    cfg: HarnessConfig,
+    suites: list[str] | None,
+    *,
+    baseline: str | None = None,
+    pairs: list[str] | None = None,
+    category: list[str] | None = None,
+    lang: list[str] | None = None,
+    limit: int | None = None,
+    alpha: float = 0.05,
+    rules: Path | None = None,
+    gate: bool = False,
+) -> ArmsComparison:
+    """`harness compare A B C …` with the terminal around it (docs/arms.md); --pair implies --gate."""
+    from harness.gate_rules import load_rules
+
+    con = console()
+    api.check_alpha(alpha)
+    gate_cfg = load_rules(rules) if gate or rules is not None or pairs else None
+    selected = api.load_cases(suites, category, lang, limit, strict=cfg.run.replay_strict)
+    print_notes(selected.notes)
+    specs = api.resolve_models(refs, cfg)
+    print_models(con, specs)
+    with ProgressBars(con) as bars:
+        results = api.compare_arms(specs, baseline, selected, cfg, alpha=alpha, progress=bars)
+    if gate_cfg is not None:
+        results.gate = api.gate(results, gate_cfg, pairs=pairs)
+    return results
 
 
 def run(
@@ -264,7 +331,7 @@ def run(
 
 
 def report(
-    results_path: Annotated[Path, typer.Argument(help="A results JSON written by compare or run.")],
+    results_path: Annotated[Path, typer.Argument(help="A results JSON written by compare (two models or more) or run.")],
     examples: ExamplesOpt = None,
     detail: DetailOpt = False,
     html_path: HtmlOpt = None,
@@ -280,10 +347,14 @@ def report(
         check_outputs({"--html": html_path, "--md": md_path, "--junit": junit_path}, {"the results file": results_path})
         api.check_alpha(alpha)
         results = api.load_results(results_path)
-        if isinstance(results, Comparison) and alpha is not None:
+        if isinstance(results, (Comparison, ArmsComparison)) and alpha is not None:
             results = api.restat(results, alpha)
     except HarnessError as e:
         fail(e)
+        return
+    if isinstance(results, ArmsComparison):
+        show_arms(con, results, examples=examples, html_path=html_path, md_path=md_path, junit_path=junit_path,
+                  apply_gate=False, detail=detail)
         return
     if not isinstance(results, Comparison):
         show_run(con, results)

@@ -13,17 +13,22 @@ from rich.text import Text
 
 from harness.cli.common import fail
 from harness.errors import HarnessError
-from harness.results import Comparison, GateResult, RunResult
+from harness.results import ArmsComparison, Comparison, GateResult, RunResult
 
 
 def write_reports(
-    con: Console, results: Comparison, html_path: Path | None, md_path: Path | None, junit_path: Path | None
+    con: Console, results: Comparison | ArmsComparison, html_path: Path | None, md_path: Path | None,
+    junit_path: Path | None,
 ) -> None:
     """--html / --md / --junit; an unwritable path is an input error (exit 2)."""
-    from reports.html import write_html
     from reports.junit import write_junit
-    from reports.markdown import write_markdown
 
+    if isinstance(results, ArmsComparison):
+        from reports.arms_html import write_html
+        from reports.arms_markdown import write_markdown
+    else:
+        from reports.html import write_html
+        from reports.markdown import write_markdown
     try:
         for path, writer, what in (
             (html_path, write_html, "HTML report"),
@@ -93,6 +98,29 @@ def show_comparison(
     from reports.terminal import render_compare
 
     render_compare(results, con, examples, detail=detail)
+    if json_path:
+        con.print(f"results written to [bold]{escape(str(json_path))}[/]")
+    write_reports(con, results, html_path, md_path, junit_path)
+    if apply_gate:
+        gate_exit(con, results.gate)
+
+
+def show_arms(
+    con: Console,
+    results: ArmsComparison,
+    *,
+    examples: int | None = None,
+    json_path: Path | None = None,
+    html_path: Path | None = None,
+    md_path: Path | None = None,
+    junit_path: Path | None = None,
+    apply_gate: bool = True,
+    detail: bool = False,
+) -> None:
+    """An N-arm result: the arms' first screen (with `detail`, each pair's full two-arm report too)."""
+    from reports.arms_terminal import render_arms
+
+    render_arms(results, con, detail=detail, n_examples=examples)
     if json_path:
         con.print(f"results written to [bold]{escape(str(json_path))}[/]")
     write_reports(con, results, html_path, md_path, junit_path)
