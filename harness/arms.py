@@ -172,11 +172,12 @@ def arms_stats(doc: dict[str, Any], alpha: float | None = None) -> dict[str, Any
         pairs.append({"arm": arm, "metrics": rows_from_cases(docs, alpha=a), "per_turn": per_turn_rows(docs, alpha=a)})
     holm_across(pairs, a)
     out = {key: v for key, v in doc.items() if key not in ("cases", "gate")}
+    trajectory = trajectories(cases, names, pairs)
     out.update(
         pairs=pairs,
-        trajectory=trajectories(cases, names, pairs),
+        trajectory=trajectory,
         forgetting=forgetting(pairs),
-        prompt_share=prompt_shares(doc["arms"], baseline, pairs),
+        prompt_share=prompt_shares(doc["arms"], baseline, pairs, trajectory),
         stats={**stats_settings(a), "correction_family": CORRECTION_FAMILY, "seconds": round(time.perf_counter() - t0, 3)},
     )
     if "gate" in doc:
@@ -266,10 +267,14 @@ def _same_model(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return (a.get("path"), a.get("adapter")) == (b.get("path"), b.get("adapter"))
 
 
-def prompt_shares(arms: list[dict[str, Any]], baseline: str, pairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def prompt_shares(
+    arms: list[dict[str, Any]], baseline: str, pairs: list[dict[str, Any]], trajectory: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Per family, (prompt − raw) / (sft − raw) for each prompt arm: raw = the baseline, a prompt arm = the
     baseline's model (same path and adapter) with another prompt format, sft = the last arm of another
-    model. The share is None unless sft improved significantly over raw (its verdict is `improved`)."""
+    model. The share is None unless sft improved significantly over raw (its verdict is `improved`).
+    The three rates are the trajectory's (the cases all arms were scored on), so the line and the arms
+    table show the same numbers; a pair's rows may count other cases where a scorer skips an answer."""
     base = next(a for a in arms if a["name"] == baseline)
     prompts = [a for a in arms if a["name"] != baseline and _same_model(a, base)
                and a.get("prompt_format") != base.get("prompt_format")]
@@ -278,6 +283,7 @@ def prompt_shares(arms: list[dict[str, Any]], baseline: str, pairs: list[dict[st
         return []
     sft = others[-1]["name"]
     rows = {p["arm"]: {r["name"]: r for r in p["metrics"] if r["category"] == ALL and r["lang"] == ALL} for p in pairs}
+    rates = {(t["family"], pt["arm"]): pt["rate"] for t in trajectory for pt in t["points"]}
     out = []
     for fam in _families(pairs):
         s = rows[sft].get(fam)
@@ -285,13 +291,16 @@ def prompt_shares(arms: list[dict[str, Any]], baseline: str, pairs: list[dict[st
             pr = rows[p["name"]].get(fam)
             if s is None or pr is None:
                 continue
+            raw, prompt, tuned = rates.get((fam, baseline)), rates.get((fam, p["name"])), rates.get((fam, sft))
+            if raw is None or prompt is None or tuned is None:
+                continue
             share, note = None, None
-            if s.get("verdict") == "improved":
-                share = round((pr["sft"] - s["base"]) / (s["sft"] - s["base"]), 4)
+            if s.get("verdict") == "improved" and tuned != raw:
+                share = round((prompt - raw) / (tuned - raw), 4)
             else:
                 note = "no SFT gain" if (s.get("delta") or 0) <= 0 else "the SFT gain is not significant"
             row = {"family": fam, "raw_arm": baseline, "prompt_arm": p["name"], "sft_arm": sft,
-                   "raw": s["base"], "prompt": pr["sft"], "sft": s["sft"], "share": share}
+                   "raw": raw, "prompt": prompt, "sft": tuned, "share": share}
             if note:
                 row["note"] = note
             out.append(row)

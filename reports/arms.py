@@ -36,21 +36,22 @@ class Cell:
 
 
 def family_grid(doc: dict[str, Any]) -> list[tuple[str, list[Cell]]]:
-    """(family, a cell per arm in order) for every family with a headline pass-rate row: the baseline's
-    rate, then each arm's rate, its Δ against the baseline (points) and its verdict."""
+    """(family, a cell per arm in order) for every family with a headline pass-rate row: each arm's rate
+    (the trajectory's: on the cases every arm was scored on, so one arm has one rate in every column, line
+    and chart), and for the other arms the Δ against the baseline (points) and the verdict of its pair
+    (paired, on the cases both were scored on: the same cases unless a scorer skipped some answers)."""
     rows = pair_rows(doc)
     names = [a["name"] for a in doc.get("arms") or []]
-    fams = [t["family"] for t in doc.get("trajectory") or []]
     out = []
-    for fam in fams:
-        cells = []
-        base = next((rows[a][(fam, "all", "all")] for a in rows if (fam, "all", "all") in rows[a]), None)
+    for t in doc.get("trajectory") or []:
+        fam, cells = t["family"], []
+        rate = {p["arm"]: p.get("rate") for p in t["points"]}
         for n in names:
             if n == doc.get("baseline"):
-                cells.append(Cell(fmt_pct(base.get("base")) if base else "—"))
+                cells.append(Cell(fmt_pct(rate.get(n))))
                 continue
             r = rows.get(n, {}).get((fam, "all", "all"))
-            cells.append(Cell(fmt_pct(r.get("sft")), fmt_delta(r, r.get("delta")), r.get("verdict", "unchanged"))
+            cells.append(Cell(fmt_pct(rate.get(n)), fmt_delta(r, r.get("delta")), r.get("verdict", "unchanged"))
                          if r else Cell("—"))
         out.append((fam, cells))
     return out
