@@ -28,7 +28,9 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "landform": ("world", """sea,ocean,seas,oceans,waves,tide,seaside,beach,shore,coast,海,大海,海洋,海浪,浪花,潮水,海边,海滩,沙滩,碧波,海风,海鸥
         | mountain,mountains,peak,peaks,summit,山,高山,群山,山峰,雪峰,峰顶,青山,山脉 | desert,dune,dunes,沙漠,沙丘,荒漠,戈壁
         | forest,woods,woodland,森林,树林 | river,stream,河,江,河流,小溪,溪流 | lake,湖,湖泊 | grassland,prairie,meadow,草原,草地
-        | island,岛,海岛 | volcano,火山 | glacier,冰川 | ski trip,ski holiday,skiing,ski,slopes,滑雪,雪场"""),
+        | island,岛,海岛 | volcano,火山 | glacier,冰川"""),
+    "trip": ("world", """ski trip,ski holiday,skiing,ski,slopes,滑雪,雪场 | beach holiday,beach vacation,beach trip,海边度假,海滨度假
+        | camping,camping trip,露营,野营 | city break,城市游 | road trip,自驾游 | cruise,邮轮 | hiking trip,徒步旅行"""),
     "celestial": ("world", """sun,太阳 | moon,lunar,月亮,明月,月球,月光 | star,stars,星星,恒星 | planet,planets,行星 | black hole,黑洞
         | neutron star,pulsar,中子星,脉冲星 | galaxy,milky way,星系,银河 | comet,彗星 | mars,火星 | jupiter,木星 | venus,金星 | saturn,土星
         | solar system,太阳系 | universe,宇宙"""),
@@ -68,11 +70,16 @@ CATEGORIES: dict[str, tuple[str, str]] = {
         | oceania,大洋洲 | antarctica,南极,南极洲"""),
     "city": ("world", """beijing,北京 | shanghai,上海 | guangzhou,广州 | shenzhen,深圳 | chengdu,成都 | chongqing,重庆 | xi'an,xian,西安
         | hangzhou,杭州 | wuhan,武汉 | kunming,昆明 | harbin,哈尔滨 | xiamen,厦门 | nanjing,南京 | tianjin,天津 | suzhou,苏州
-        | qingdao,青岛 | lhasa,拉萨 | hong kong,香港 | tokyo,东京 | osaka,大阪 | kyoto,京都 | seoul,首尔 | paris,巴黎 | london,伦敦
+        | qingdao,青岛 | lhasa,拉萨 | hong kong,香港 | macau,macao,澳门 | taipei,台北 | dalian,大连 | jinan,济南 | zhengzhou,郑州
+        | changsha,长沙 | shenyang,沈阳 | fuzhou,福州 | guilin,桂林 | lijiang,丽江 | dali,大理 | sanya,三亚 | luoyang,洛阳
+        | ningbo,宁波 | wuxi,无锡 | yangzhou,扬州 | hefei,合肥 | nanning,南宁 | guiyang,贵阳 | lanzhou,兰州 | urumqi,乌鲁木齐
+        | zhuhai,珠海 | dunhuang,敦煌 | kaohsiung,高雄 | tokyo,东京 | osaka,大阪 | kyoto,京都 | seoul,首尔 | paris,巴黎 | london,伦敦
         | berlin,柏林 | rome,罗马 | florence,佛罗伦萨 | venice,威尼斯 | milan,米兰 | madrid,马德里 | barcelona,巴塞罗那
         | lisbon,里斯本 | vienna,维也纳 | prague,布拉格 | amsterdam,阿姆斯特丹 | new york,纽约 | los angeles,洛杉矶
         | san francisco,旧金山 | chicago,芝加哥 | toronto,多伦多 | vancouver,温哥华 | ottawa,渥太华 | sydney,悉尼
-        | melbourne,墨尔本 | canberra,堪培拉 | wellington,惠灵顿 | auckland,奥克兰 | moscow,莫斯科 | bangkok,曼谷 | dubai,迪拜
+        | melbourne,墨尔本 | canberra,堪培拉 | wellington,惠灵顿 | auckland,奥克兰 | moscow,莫斯科 | bangkok,曼谷 | dubai,迪拜 | munich,慕尼黑 | zurich,苏黎世 | geneva,日内瓦 | athens,雅典
+        | edinburgh,爱丁堡 | dublin,都柏林 | stockholm,斯德哥尔摩 | copenhagen,哥本哈根 | budapest,布达佩斯 | hanoi,河内 | mumbai,孟买
+        | delhi,德里 | boston,波士顿 | seattle,西雅图 | las vegas,拉斯维加斯 | mexico city,墨西哥城 | buenos aires,布宜诺斯艾利斯
         | cairo,开罗 | istanbul,伊斯坦布尔 | oslo,奥斯陆 | reykjavik,雷克雅未克 | brasilia,巴西利亚 | rio de janeiro,里约热内卢"""),
     "landmark": ("world", """great wall,长城 | forbidden city,故宫,紫禁城 | eiffel tower,埃菲尔铁塔 | statue of liberty,自由女神像
         | terracotta warriors,terracotta army,兵马俑 | west lake,西湖 | summer palace,颐和园 | colosseum,斗兽场 | great barrier reef,大堡礁
@@ -96,7 +103,9 @@ CATEGORIES: dict[str, tuple[str, str]] = {
         | monday,周一,星期一,礼拜一 | tuesday,周二,星期二 | wednesday,周三,星期三 | thursday,周四,星期四 | friday,周五,星期五
         | saturday,周六,星期六 | sunday,周日,星期日,星期天"""),
     "virtue": ("", """perseverance,persistence,persist,persevere,坚持,毅力,恒心 | =kindness,善良,善意,友善 | courage,brave,bravery,勇气,勇敢
-        | honesty,诚实,诚信 | patience,耐心 | humility,谦虚 | diligence,勤奋 | love,爱情 | friendship,友谊,友情 | 亲情"""),
+        | honesty,诚实,诚信 | patience,耐心 | humility,谦虚 | diligence,勤奋 | love,爱情 | friendship,友谊,友情 | 亲情
+        | happiness,joy,快乐,幸福,喜悦 | sadness,grief,悲伤,难过 | anger,愤怒 | loneliness,=lonely,孤独,寂寞 | fear,恐惧
+        | nostalgia,homesick,homesickness,思乡,乡愁"""),
     "sport": ("health", """=walking,散步,走路,步行 | =running,=jogging,=jog,跑步,慢跑 | marathon,马拉松 | swimming,游泳 | =cycling,骑行 | yoga,瑜伽
         | jump rope,=skipping,跳绳 | tennis,网球 | badminton,羽毛球 | table tennis,ping pong,乒乓球 | basketball,篮球 | football,soccer,足球
         | =curling,冰壶 | hiking,徒步 | 拉伸 | weightlifting,举重"""),
@@ -110,19 +119,28 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "element": ("science", """gold,黄金,金 | silver,银 | copper,铜 | oxygen,氧,氧气 | hydrogen,氢,氢气 | carbon,碳"""),
     "vehicle": ("transport", """bicycle,bike,bikes,自行车,单车 | =car,=cars,automobile,汽车,轿车 | motorcycle,摩托车 | =bus,=buses,公交车,公交
         | =train,=trains,火车,高铁,列车 | plane,airplane,aeroplane,飞机 | boat,=ship,=ships,船 | subway,metro,地铁 | =tyre,=tire,=tyres,=tires,轮胎,车胎,内胎"""),
-    "appliance": ("home", """microwave,微波炉 | induction cooker,induction hob,电磁炉 | oven,烤箱 | refrigerator,fridge,冰箱 | washing machine,洗衣机
+    "home": ("", """microwave,微波炉 | induction cooker,induction hob,电磁炉 | oven,烤箱 | refrigerator,fridge,冰箱 | washing machine,洗衣机
         | air conditioner,空调 | dishwasher,洗碗机 | rice cooker,电饭煲 | =radiator,=heater,=heating,暖气,取暖器 | faucet,水龙头
-        | toilet,马桶 | carpet,rug,地毯 | sofa,couch,沙发"""),
+        | toilet,马桶 | carpet,rug,地毯 | sofa,couch,沙发 | toaster,烤面包机,面包机 | kettle,电水壶,烧水壶
+        | blender,搅拌机,破壁机 | hair dryer,吹风机 | window,windows,窗户,窗 | door,门 | =lock,门锁
+        | roof,屋顶 | pipe,pipes,水管 | ceiling,天花板 | light switch,开关"""),
     "device": ("tech", """phone,smartphone,telephone,手机,电话 | computer,laptop,电脑 | router,wifi,wi-fi,路由器 | printer,打印机 | keyboard,=typing,=touch-type,=touch typing,键盘,打字
         | television,电视 | light bulb,电灯,灯泡"""),
     "finance": ("money", """stock,stocks,股票 | =bonds,债券 | index fund,index funds,fund,funds,基金 | 定投 | =savings,存款,储蓄 | loan,贷款
         | mortgage,房贷 | budget,预算 | tax,taxes,税"""),
     "work": ("work", """=productivity,效率 | pomodoro,番茄工作法 | exam,考试 | homework,作业 | 会议 | =report,=reports,报告 | 简历
         | interview,面试"""),
-    "genre": ("culture", """science fiction,sci-fi,科幻 | mystery,=detective,whodunit,推理,侦探,悬疑 | romance,言情 | fantasy,奇幻,魔幻 | horror,恐怖"""),
+    "genre": ("culture", """science fiction,sci-fi,科幻 | mystery,=detective,whodunit,推理,侦探,悬疑 | romance,言情 | fantasy,奇幻,魔幻 | horror,恐怖
+        | comedy,喜剧 | thriller,惊悚 | documentary,纪录片 | =animated,=animation,动画 | action movie,动作片 | biography,传记"""),
+    "job": ("work", """barista,咖啡师 | nurse,护士 | software engineer,programmer,=developer,程序员,软件工程师 | =designer,设计师
+        | =accountant,会计 | chef,厨师 | doctor,医生 | lawyer,律师 | =driver,司机 | cashier,收银员 | pilot,飞行员 | firefighter,消防员
+        | police officer,警察 | farmer,农民 | journalist,记者 | =photographer,摄影师 | waiter,waitress,服务员 | librarian,图书管理员
+        | kindergarten teacher,幼儿园老师,幼师 | pharmacist,药剂师 | electrician,电工 | plumber,水管工"""),
     "artwork": ("culture", """mona lisa,蒙娜丽莎 | starry night,星月夜 | the scream,呐喊 | last supper,最后的晚餐"""),
     "event": ("world", """world war ii,second world war,ww2,wwii,二战,第二次世界大战 | world war i,first world war,wwi,一战,第一次世界大战
         | french revolution,法国大革命 | cold war,冷战"""),
+    "subject": ("culture", """math,maths,mathematics,数学 | physics,物理 | chemistry,化学 | biology,生物 | history,历史 | geography,地理
+        | economics,经济学 | philosophy,哲学 | music,音乐 | art,美术"""),
     "instrument": ("culture", """violin,小提琴 | piano,钢琴 | guitar,吉他 | cello,大提琴 | flute,长笛 | drum,drums,鼓"""),
     "language": ("culture", """英语,英文 | 法语,法文 | 西班牙语 | 日语,日文 | 韩语 | 德语 | 俄语 | 意大利语 | 中文,汉语,普通话"""),
 }
@@ -135,9 +153,9 @@ CODE: dict[str, tuple[str, str]] = {
         | celsius,fahrenheit,摄氏,华氏 | km,kilometre,kilometer,miles,mile,公里,英里"""),
 }
 
-IGNORED = ("sea level", "海拔")
+IGNORED = ("sea level", "海拔", "sleeping bag", "睡袋", "big cat", "big cats", "猫科", "猫科动物", "hot dog", "热狗")
 
-# Categories whose words mark no domain (a birthday, a Monday, rain can come up in any matter) have
+# Categories whose words mark no domain (a birthday, a Monday, rain, a door can come up in any matter) have
 # domain "". Ingredients co-occur with every dish: they tell the domain but never compete.
 NO_COMPETITION = frozenset({"ingredient", "force"})  # forces explain other things (tides, black holes)
 
@@ -164,6 +182,8 @@ ASKED_FOR: dict[str, str] = {
     "instrument": r"\binstrument|乐器",
     "genre": r"\bgenre|类型",
     "artwork": r"\bpainting|\bwork|名作|作品|画",
+    "job": r"\bjob|\bcareer|\bprofession|职业",
+    "subject": r"\bsubject|\bcourse|学科|科目|专业",
     "event": r"\bwar\b|\bevent|战争|事件",
     "family": r"\brelative|亲戚",
     "weather": r"\bweather|天气",

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from harness.scorers.lexicon import ASKED_FOR, NO_COMPETITION
-from harness.scorers.terms import content_terms
+from harness.scorers.terms import content_terms, stem
 from harness.scorers.topics import Member, domain, members
 
 HEAD_CHARS, HEAD_CHARS_ZH = 200, 100  # the answer's opening, where it states its own subject
@@ -44,36 +44,59 @@ def head_end(answer: str) -> int:
 
 
 def _head_members(answer: str, code: bool) -> list[Member]:
+    """The category words of the answer's opening, less those said in contrast ("the summer's warmth
+    is gone" in a poem about autumn, "unlike a cat, …"), plus the names of the functions it defines."""
     end = head_end(answer)
-    found = [m for m in members(answer, code) if m.pos < end]
-    if code:  # the names of the functions it defines are its subject too
+    found = [
+        m for m in members(answer, code)
+        if m.pos < end and not _CONTRAST_RE.search(_near(answer, m.pos)) and not _REFERENCE_RE.search(answer[max(0, m.pos - 12) : m.pos])
+    ]
+    if code:
         names = " ".join(a or b for a, b in _DEF_RE.findall(answer[:5000]))
         found += list(members(names, True))
     return found
 
 
+_CONTRAST_RE = re.compile(
+    r"\b(?:gone|fades?|faded|fading|farewell|goodbye|no longer|unlike|instead of|rather than|not|isn't|aren't|wasn't|never)\b"
+    r"|不是|不像|不再|远去|告别|过去了|结束了",
+    re.I,
+)
+CONTRAST_WINDOW = 20  # characters either side of a word where a contrast cue applies to it
+_REFERENCE_RE = re.compile(r"(?:\b(?:from|near|close to|next to)|离|距离|距|靠近|邻近)\W{0,3}$", re.I)  # "15 minutes from Osaka"
+_SENTENCE_END_RE = re.compile(r"[.!?。！？；;\n]")
+def _near(text: str, pos: int) -> str:
+    """The words around `pos` (a word's start), within its sentence."""
+    lo = max(0, pos - CONTRAST_WINDOW)
+    start = max((m.end() for m in _SENTENCE_END_RE.finditer(text, lo, pos)), default=lo)
+    end = _SENTENCE_END_RE.search(text, pos)
+    return text[start : min(end.start() if end else len(text), pos + 2 * CONTRAST_WINDOW)]
+
+
 def competitor(
-    request: str, answer: str, context: str = "", code: bool = False, background: str = ""
+    request: str, answer: str, context: str = "", code: bool = False, background: str = "", prompt: str | None = None
 ) -> tuple[str, str, str] | None:
     """(the request's word that is missing, the answer's competing word, their category), or None.
     `background` (the earlier requests) adds its words of the categories the request does not name:
-    "Which museums should I see?" after "I'm visiting Vienna" is about Vienna's."""
+    "Which museums should I see?" after "I'm visiting Vienna" is about Vienna's. `prompt`: the user's own
+    words, when `request` adds inherited subject terms (what they ask for is read from them)."""
+    own = (prompt if prompt is not None else request)[:500]
     title = _title_competitor(request, answer)
     if title:
         return title
-    if _ASKS_OTHER_RE.search(request[:500]):
+    if _ASKS_OTHER_RE.search(own):
         return None  # "Which other painting of his…": another member of the category is what was asked for
     asked = members(request, code)
     if background:  # the place the conversation is about, unless the request names one
-        own = {m.category for m in asked}
-        asked = (*asked, *(m for m in members(background, code) if m.category in _SETTING and m.category not in own))
+        named = {m.category for m in asked}
+        asked = (*asked, *(m for m in members(background, code) if m.category in _SETTING and m.category not in named))
     if not asked:
         return None
     said = {m.group for m in members(answer, code)}
     by_cat: dict[str, set[int]] = {}
     for m in asked:
         wanted = _ASKED_FOR.get(m.category)
-        if m.category not in NO_COMPETITION and not (wanted and wanted.search(request[:500])):
+        if m.category not in NO_COMPETITION and not (wanted and wanted.search(own)):
             by_cat.setdefault(m.category, set()).add(m.group)
     for m in _head_members(answer, code):
         groups = by_cat.get(m.category)
@@ -115,7 +138,7 @@ def _title_competitor(request: str, answer: str) -> tuple[str, str, str] | None:
 def other_domain(request: str, answer: str, code: bool = False) -> tuple[str, list[str]] | None:
     """(a request word, the answer's words) when every category word of the answer lies in another
     domain than the request's (its words, or what it asks for: "what food…"), and the answer names
-    two of them, or one in its opening while sharing no content word with the request; else None."""
+    two of one domain, or opens with one while sharing no content word with the request; else None."""
     asked = [m for m in members(request, code) if domain(m.category)]
     said = [m for m in members(answer, code) if domain(m.category)]
     if not asked or not said:
@@ -123,8 +146,11 @@ def other_domain(request: str, answer: str, code: bool = False) -> tuple[str, li
     asked_domains = {domain(m.category) for m in asked} | {d for d, rx in _DOMAIN_CUES.items() if rx.search(request)}
     if any(domain(m.category) in asked_domains for m in said):
         return None
-    if len({m.group for m in said}) < 2 and (said[0].pos >= TOPIC_CHARS or content_terms(answer) & content_terms(request)):
-        return None
+    per_domain: dict[str, set[int]] = {}
+    for m in said:
+        per_domain.setdefault(domain(m.category), set()).add(m.group)
+    if max(len(g) for g in per_domain.values()) < 2 and (said[0].pos >= TOPIC_CHARS or content_terms(answer) & content_terms(request)):
+        return None  # scattered words of several domains are incidental, unless the answer opens with one
     return asked[0].word, list(dict.fromkeys(m.word.lower() for m in said))[:3]
 
 
@@ -194,6 +220,11 @@ def goes_on(prompt: str, answer: str, earlier: str) -> bool:
     announced) or opens as a continuation ("You can also…", "还可以…") while sharing it."""
     if shared_with(answer, earlier) < CONTINUED or _ASKS_OTHER_RE.search(prompt[:300]):
         return False  # "Name two other tragedies he wrote": more of the same was asked for
+    shared = content_terms(answer) & content_terms(earlier)
+    names = {w.lower() for w in re.findall(r"\b[A-Z][a-z]+", answer[:3000])}
+    names |= {stem(m.word.lower()) for m in members(answer)} | {m.word for m in members(answer)}
+    if len(shared) < 2 and not any(t in names or t + "s" in names for t in shared):
+        return False  # one common word ("clean") in common is chance, one name ("Python", "piano") is not
     first = re.split(r"(?<=[.!?。！？])", answer.strip(), maxsplit=1)[0]
     return topic_shift(prompt) or _GOES_ON_RE.search(first) is not None
 

@@ -44,7 +44,7 @@ REWORK_ON, REWORK_OFF = 0.2, 0.1  # a reworked answer keeps >= 20% of the earlie
 _ZH_RE = re.compile(r"[\u4e00-\u9fff]")
 RARE_CHAR_FREQ = 3000  # jieba dictionary count below which a single character carries a subject ("沙", "秋", "熊")
 _OPENING_NAME_RE = re.compile(r"(?:[A-Z][a-z]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z]+|of|de|the|van|von))*(?=\s+(?:is|was|has|had|are|were|lies|sits|stands|became|carries|wrote|painted|founded|follows|tells|began|begins|"
-    r"ended|remains|offers|features|describes|opened|covers|includes|lives|grows)\b|'s\b)")
+    r"ended|remains|offers|features|describes|opened|covers|includes|lives|grows)\b)")
 _LANGUAGE_CATS = ("country", "language")
 # what follows a name that a sentence is about ("大阪约有…", "刘邦于…", "故宫位于…"), not a label ("上联：") or a word
 # jieba takes for a name ("明白了")
@@ -143,10 +143,11 @@ def judge(
     n = offtopic.echo(prompt, answer)
     if n:
         return False, f"answers with {n} other requests or questions instead of addressing {_shown(specific)}"
-    asked = " ".join([prompt, *specific]) if subject.inherited else prompt
+    # a follow-up's own name replaces the inherited subject ("And what about Portugal?" after Sweden)
+    asked = " ".join([prompt, *specific]) if subject.inherited and not subject_terms(prompt).named else prompt
     code = bool(ASKS_CODE_RE.search(prompt[:500])) or offtopic.has_code(answer)
     background = "" if offtopic.topic_shift(prompt) else context_prompts
-    comp = offtopic.competitor(asked, answer, context, code, background)
+    comp = offtopic.competitor(asked, answer, context, code, background, prompt)
     if comp:
         return False, f"asked about {comp[0]!r}; the answer is about {comp[1]!r} instead ({comp[2]}){where}"
     own = list((subject_terms(prompt) if subject.inherited else subject).specific)
@@ -161,7 +162,7 @@ def judge(
     if opener and (passive or not subject.asks_for_name) and normalize(opener) not in normalize(context + " " + prompt):
         return False, f"is about {opener!r}, not {_shown(specific)}{where}"
     stock = offtopic.stock_phrases(answer)
-    if len(stock) >= 2:
+    if len(stock) >= 2 and not re.search(r"\d", answer) and not _mentioned(answer, subject.generic, related=False):
         return False, f"a generic reply ({_shown(stock)}) that says nothing about {_shown(specific)}"
     other = None if subject.inherited else offtopic.other_domain(asked, answer, code)
     if other:
