@@ -38,19 +38,21 @@ CATEGORIES: dict[str, tuple[str, str]] = {
         | rabbit,bunny,兔,兔子,小兔,小兔子 | hamster,仓鼠 | panda,pandas,熊猫,大熊猫 | koala,koalas,考拉,树袋熊 | tiger,老虎
         | lion,狮子 | elephant,大象 | giraffe,长颈鹿 | monkey,猴子 | horse,马儿,骏马,小马 | cow,奶牛 | sheep,lamb,羊,绵羊,小羊
         | pig,猪,小猪 | fox,狐狸,小狐狸 | wolf,狼 | deer,鹿 | mouse,mice,rat,老鼠 | squirrel,松鼠 | dolphin,dolphins,海豚
-        | whale,鲸,鲸鱼 | octopus,octopuses,章鱼 | shark,鲨鱼 | goldfish,金鱼 | turtle,tortoise,乌龟 | snake,蛇 | frog,青蛙
+        | whale,鲸,鲸鱼 | octopus,octopuses,章鱼 | squid,鱿鱼 | jellyfish,水母 | crab,螃蟹 | lobster,龙虾 | shrimp,虾 | shark,鲨鱼 | goldfish,金鱼 | turtle,tortoise,乌龟 | snake,蛇 | frog,青蛙
         | butterfly,蝴蝶 | bee,bees,蜜蜂 | ant,ants,蚂蚁 | spider,spiders,蜘蛛 | insect,insects,昆虫 | dinosaur,dinosaurs,恐龙
         | parrot,鹦鹉 | penguin,企鹅 | owl,猫头鹰 | eagle,鹰,老鹰 | pigeon,dove,鸽子 | sparrow,麻雀 | crane,鹤,丹顶鹤 | ibis,朱鹮
         | chicken,hen,rooster,鸡,公鸡,母鸡 | duck,鸭,鸭子 | goose,鹅 | swan,天鹅"""),
     "plant": ("world", """cactus,cacti,仙人掌 | succulent,succulents,多肉,多肉植物 | orchid,orchids,兰花 | pothos,绿萝 | sunflower,向日葵
-        | snake plant,虎尾兰 | tulip,郁金香 | lotus,荷花,莲花,荷叶 | maple,枫树,枫叶 | pine,松树,青松 | willow,柳树,柳 | bamboo,竹子,竹
+        | snake plant,虎尾兰 | tulip,郁金香 | lotus,荷花,莲花,荷叶 | maple,枫树,枫叶 | pine,松树,青松 | willow,柳树,柳 | bamboo,竹子,竹 | fern,ferns,蕨类 | ivy,常春藤 | monstera,龟背竹 | aloe,芦荟 | basil,罗勒 | mint,薄荷
         | chrysanthemum,菊花 | plum blossom,梅花 | cherry blossom,樱花 | osmanthus,桂花 | peach blossom,桃花 | bonsai,盆景"""),
     "dish": ("food", """banana bread,香蕉面包 | zucchini bread | guacamole,牛油果酱 | sourdough,酸面包 | pancake,pancakes,煎饼 | dumpling,dumplings,饺子
         | hotpot,hot pot,火锅 | dim sum,早茶 | 红烧肉 | 糖醋排骨 | 番茄炒蛋,西红柿炒鸡蛋 | 土豆丝,酸辣土豆丝 | soup,汤 | salad,沙拉
         | pizza,披萨 | pasta,spaghetti,意面 | cake,蛋糕 | cookie,cookies,饼干 | noodle,noodles,面条,小面 | fried rice,炒饭
         | sushi,寿司 | curry,咖喱 | steak,牛排"""),
     "produce": ("food", """egg,eggs,鸡蛋,蛋 | banana,bananas,香蕉 | zucchini,西葫芦 | apple,apples,苹果 | strawberry,strawberries,草莓
-        | kiwi,kiwifruit,猕猴桃 | watermelon,西瓜 | tomato,tomatoes,番茄,西红柿 | potato,potatoes,土豆 | avocado,avocados,牛油果
+        | kiwi,kiwifruit,猕猴桃 | watermelon,西瓜 | durian,榴莲 | mango,芒果 | grape,grapes,葡萄 | pear,pears,梨
+        | peach,peaches,桃子 | cherry,cherries,樱桃 | pineapple,菠萝 | lemon,柠檬 | blueberry,blueberries,蓝莓 | lychee,荔枝
+        | coconut,椰子 | 橙子,橘子 | tomato,tomatoes,番茄,西红柿 | potato,potatoes,土豆 | avocado,avocados,牛油果
         | onion,onions,洋葱 | garlic,大蒜 | honey,蜂蜜 | rice,米饭,大米 | tofu,豆腐 | chocolate,巧克力 | pork,猪肉,五花肉 | beef,牛肉"""),
     "ingredient": ("food", """flour,面粉 | butter,黄油 | sugar,sugars,白糖,冰糖 | salt,盐 | soy sauce,生抽,老抽,酱油 | vinegar,醋 | cheese,奶酪
         | ginger,姜 | chili,辣椒 | yogurt,yoghurt,酸奶 | parsley,香菜"""),
@@ -96,7 +98,7 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "occasion": ("", """thank,thanks,thank-you,=grateful,gratitude,appreciate,感谢,谢谢,感激,谢意,致谢,感谢信 | congratulate,congratulations,祝贺,恭喜,贺信
         | apology,apologize,apologise,sorry,道歉,抱歉,对不起,道歉信 | birthday,生日 | wedding,婚礼,新婚 | =retirement,退休
         | graduation,graduating,毕业 | invitation,invite,inviting,邀请,邀请函 | condolence,condolences,慰问,哀悼 | farewell,告别,送别
-        | resignation,resign,辞职 | complaint,投诉 | salary,pay rise,加薪,薪资,涨工资 | day off,time off,请假,休假,一天假,假"""),
+        | resignation,resign,辞职,离职 | complaint,投诉 | salary,pay rise,加薪,薪资,涨工资 | day off,time off,请假,休假,一天假,假"""),
     "day": ("", """christmas,圣诞,圣诞节 | new year,元旦 | spring festival,chinese new year,春节,过年,新年,新春 | mid-autumn,中秋,中秋节
         | national day,国庆,国庆节 | thanksgiving,感恩节 | halloween,万圣节 | easter,复活节 | valentine,情人节 | teachers' day,教师节
         | mother's day,母亲节 | father's day,父亲节 | dragon boat,端午,端午节 | lantern festival,元宵,元宵节 | children's day,儿童节
@@ -126,6 +128,9 @@ CATEGORIES: dict[str, tuple[str, str]] = {
         | roof,屋顶 | pipe,pipes,水管 | ceiling,天花板 | light switch,开关"""),
     "device": ("tech", """phone,smartphone,telephone,手机,电话 | computer,laptop,电脑 | router,wifi,wi-fi,路由器 | printer,打印机 | keyboard,=typing,=touch-type,=touch typing,键盘,打字
         | television,电视 | light bulb,电灯,灯泡"""),
+    "concept": ("tech", """blockchain,区块链 | artificial intelligence,人工智能 | cloud computing,云计算 | big data,大数据
+        | internet of things,物联网 | machine learning,机器学习 | quantum computing,量子计算 | cryptocurrency,bitcoin,比特币,加密货币
+        | virtual reality,虚拟现实 | 5g"""),
     "finance": ("money", """stock,stocks,股票 | =bonds,债券 | index fund,index funds,fund,funds,基金 | 定投 | =savings,存款,储蓄 | loan,贷款
         | mortgage,房贷 | budget,预算 | tax,taxes,税"""),
     "work": ("work", """=productivity,效率 | pomodoro,番茄工作法 | exam,考试 | homework,作业 | 会议 | =report,=reports,报告 | 简历
@@ -141,6 +146,13 @@ CATEGORIES: dict[str, tuple[str, str]] = {
         | french revolution,法国大革命 | cold war,冷战"""),
     "subject": ("culture", """math,maths,mathematics,数学 | physics,物理 | chemistry,化学 | biology,生物 | history,历史 | geography,地理
         | economics,经济学 | philosophy,哲学 | music,音乐 | art,美术"""),
+    "dynasty": ("world", """tang dynasty,唐朝,唐代 | song dynasty,宋朝,宋代 | ming dynasty,明朝,明代 | qing dynasty,清朝,清代 | han dynasty,汉朝,汉代
+        | qin dynasty,秦朝,秦代 | yuan dynasty,元朝,元代"""),
+    "clothing": ("home", """jacket,coat,外套,夹克,大衣 | dress,skirt,裙子,连衣裙 | shoes,sneakers,鞋,鞋子,运动鞋 | hat,cap,帽子 | scarf,围巾
+        | sweater,jumper,毛衣 | socks,袜子 | gloves,mittens,手套 | jeans,trousers,pants,裤子,牛仔裤 | shirt,t-shirt,衬衫,t恤"""),
+    "body": ("health", """心脏 | liver,肝脏 | lungs,lung,肺 | kidney,kidneys,肾脏 | 大脑 | stomach,胃 | teeth,tooth,牙齿 | knee,knees,膝盖
+        | shoulder,shoulders,肩膀,肩周 | neck,颈椎,脖子 | wrist,手腕 | ankle,脚踝 | lower back,腰,腰部"""),  # no "heart", "eyes": metaphors
+    "codelang": ("tech", """python | javascript,js,node.js | =java | c++,cpp | rust | golang | =sql | =html | =css | typescript | ruby | php"""),
     "instrument": ("culture", """violin,小提琴 | piano,钢琴 | guitar,吉他 | cello,大提琴 | flute,长笛 | drum,drums,鼓"""),
     "language": ("culture", """英语,英文 | 法语,法文 | 西班牙语 | 日语,日文 | 韩语 | 德语 | 俄语 | 意大利语 | 中文,汉语,普通话"""),
 }

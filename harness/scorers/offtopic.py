@@ -122,7 +122,7 @@ def _groups(text: str, code: bool) -> set[int]:
 
 
 _SETTING = frozenset({"country", "city", "continent", "landmark"})  # what an earlier request sets for later ones
-_ASKS_OTHER_RE = re.compile(r"\b(?:other|another|else)\b|其他|其它|别的|另一|还有哪|还[\u4e00-\u9fff]{0,2}过", re.I)
+_ASKS_OTHER_RE = re.compile(r"\b(?:other|another|else)\b|其他|其它|(?<![告分离区识])别的|另一|还有哪|还[\u4e00-\u9fff]{0,2}过", re.I)
 _TITLE_RE = re.compile(r"《([^》\n]{1,30})》")
 
 

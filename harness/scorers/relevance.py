@@ -175,7 +175,10 @@ def _opening_entity(answer: str) -> str | None:
     head = answer.strip().lstrip("*#>-_ \t\"'“《")[:60]
     m = _OPENING_NAME_RE.match(head)
     if m and m.group(0).split()[0] not in _NOT_NAMED_OPENERS:
-        return m.group(0).strip()
+        name = m.group(0).strip()
+        # one capitalised word opening a sentence is a name only if the answer capitalises it again ("Wall sits…" is not)
+        if " " in name or re.search(r"[^.!?\s]\s+" + re.escape(name) + r"\b", answer[len(name) : 3000]) or topic_members(name):
+            return name
     if _ZH_RE.match(head):
         words = _jieba_words(head)
         if words and words[0][1] in ("ns", "nr", "nrt", "nz", "nt") and len(words[0][0]) >= 2 and _ZH_PREDICATE_RE.match(head[len(words[0][0]) :]):
