@@ -234,6 +234,7 @@ def _subject_zh(text: str, has_topic: bool = False) -> tuple[list[str], list[str
     return named, specific, generic
 
 
+@lru_cache(maxsize=4096)
 def subject_terms(request: str) -> Subject:
     """The subject terms of one user turn."""
     text = request[:1000]
