@@ -18,7 +18,8 @@ run: precision 0.655, recall 0.734). Split `holdout` (110) was written afterward
 who saw neither the rules nor the dev set, and run once: 0.727 / 0.741. After that it was used for
 tuning as well: the evidence-based rules (harness/scorers/offtopic.py, lexicon.py) were developed
 on dev + holdout together. Split `holdout2` (written by another engineer after that tuning, who saw
-neither the rules nor the tuning data) is the held-back part: run once, numbers published as they came.
+neither the rules nor the tuning data) is the held-back part: run once, numbers published as they came
+(precision 0.927, recall 0.452; dev 0.991 / 0.911 with the same rules).
 """
 
 from __future__ import annotations
