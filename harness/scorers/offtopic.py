@@ -27,6 +27,7 @@ from harness.scorers.topics import Member, domain, members
 
 HEAD_CHARS, HEAD_CHARS_ZH = 200, 100  # the answer's opening, where it states its own subject
 CONTINUED = 0.05  # share of an answer's content terms from the earlier turns that continues them
+OPENING_MARGIN = 80  # characters read past the opening so that no phrase starting inside it is cut
 TOPIC_CHARS = 40  # a word this close to the start is what the answer announces ("To make a paper aeroplane, …")
 _DEF_RE = re.compile(r"\b(?:def|function|func|fn)\s+([A-Za-z_]\w*)|\b([a-z_]\w*)\s*=\s*(?:lambda|\()")
 _CODE_RE = re.compile(r"```|\bdef \w+\(|\bfunction \w+\(")
@@ -43,12 +44,19 @@ def head_end(answer: str) -> int:
     return limit
 
 
+def _opening(answer: str, end: int) -> str:
+    """The answer cut after its opening, at a non-letter past a margin, so that the words found before
+    `end` are those found in the whole answer (matching and jieba's segmentation are local to runs)."""
+    cut = re.compile(r"[^\w\u4e00-\u9fff]").search(answer, end + OPENING_MARGIN)
+    return answer[: cut.start()] if cut else answer
+
+
 def _head_members(answer: str, code: bool) -> list[Member]:
     """The category words of the answer's opening, less those said in contrast ("the summer's warmth
     is gone" in a poem about autumn, "unlike a cat, …"), plus the names of the functions it defines."""
     end = head_end(answer)
     found = [
-        m for m in members(answer, code)
+        m for m in members(_opening(answer, end), code)
         if m.pos < end and not _CONTRAST_RE.search(_near(answer, m.pos)) and not _REFERENCE_RE.search(answer[max(0, m.pos - 12) : m.pos])
     ]
     if code:
@@ -92,15 +100,16 @@ def competitor(
         asked = (*asked, *(m for m in members(background, code) if m.category in _SETTING and m.category not in named))
     if not asked:
         return None
-    said = {m.group for m in members(answer, code)}
     by_cat: dict[str, set[int]] = {}
     for m in asked:
         wanted = _ASKED_FOR.get(m.category)
         if m.category not in NO_COMPETITION and not (wanted and wanted.search(own)):
             by_cat.setdefault(m.category, set()).add(m.group)
+    if not by_cat:
+        return None
     for m in _head_members(answer, code):
         groups = by_cat.get(m.category)
-        if groups and not groups & said and m.group not in groups and m.group not in _groups(context, code):
+        if groups and m.group not in groups and not groups & _groups(answer, code) and m.group not in _groups(context, code):
             missing = next(a.word for a in asked if a.category == m.category)
             return missing, m.word, m.category
     return None

@@ -78,12 +78,21 @@ def lexicon() -> _Lexicon:
     return _Lexicon(en, first, zh, single, max(len(k) for k in zh), domain, words)
 
 
+@lru_cache(maxsize=65536)
+def _token_keys(token: str) -> tuple[str, str]:
+    low = token.lower()
+    return "=" + low, "s:" + stem(low)
+
+
 def _en_members(text: str, lex: _Lexicon, code: bool) -> list[Member]:
     toks = [(m.group(0), m.start()) for m in _WORD_RE.finditer(text)]
-    keys = [(("=" + t.lower()), "s:" + stem(t.lower())) for t, _ in toks]
-    out, i = [], 0
-    while i < len(toks):
-        longest = max(lex.en_first.get(keys[i][0], 0), lex.en_first.get(keys[i][1], 0))
+    keys = [_token_keys(t) for t, _ in toks]
+    first = lex.en_first
+    out, free = [], 0  # left to right, longest member first; `free`: the first token not yet taken
+    for i in [j for j, k in enumerate(keys) if k[0] in first or k[1] in first]:  # where a member can start
+        if i < free:
+            continue
+        longest = max(first.get(keys[i][0], 0), first.get(keys[i][1], 0))
         for n in range(min(longest, len(toks) - i), 0, -1):
             run = keys[i : i + n]  # all exact, or all stemmed
             hit = lex.en.get(tuple(k[0] for k in run)) or lex.en.get(tuple(k[1] for k in run))
@@ -91,10 +100,8 @@ def _en_members(text: str, lex: _Lexicon, code: bool) -> list[Member]:
                 cat, gid = hit
                 if cat and (code or cat not in CODE):
                     out.append(Member(cat, gid, " ".join(t for t, _ in toks[i : i + n]), toks[i][1]))
-                i += n
+                free = i + n
                 break
-        else:
-            i += 1
     return out
 
 
