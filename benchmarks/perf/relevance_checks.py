@@ -1,19 +1,25 @@
 """Precision and recall of `relevance:on_topic` on labelled (request, answer, on-topic?) pairs.
 
-    .venv/bin/python benchmarks/perf/relevance_checks.py [--errors] [--split dev|holdout]
+    .venv/bin/python benchmarks/perf/relevance_checks.py [--errors] [--split dev|holdout|holdout2]
 
-`benchmarks/labelled/relevance_pairs.jsonl` (dev) and `relevance_holdout.jsonl` (holdout): single- and multi-turn requests (zh and en), the
-assistant's earlier answers, and one answer labelled on- or off-topic. At least half of the
-off-topic answers are fluent answers to a different but similar request (sea -> a poem about
-mountains, a thank-you letter to grandma -> a congratulation letter to a classmate).
+`benchmarks/labelled/relevance_pairs.jsonl` (split dev), `relevance_holdout.jsonl` (holdout) and
+`relevance_holdout2.jsonl` (holdout2): single- and multi-turn requests (zh and en), the assistant's
+earlier answers, and one answer labelled on- or off-topic. At least half of the off-topic answers
+are fluent answers to a different but similar request (sea -> a poem about mountains, a thank-you
+letter to grandma -> a congratulation letter to a classmate).
 
 The positive class is *off-topic*: precision = of the answers the check fails, the share that are
 off-topic; recall = of the off-topic answers, the share it fails. An answer the check does not
-judge (no subject terms, or a terse answer naming nothing) counts as not failed. Also printed: how
-many on-topic answers pass, and how many answers are not judged.
-Split `dev` was written first and the rules were tuned on it (first run: precision 0.655, recall
-0.734); split `holdout` was written afterwards by a team member who saw neither the rules nor the
-dev set, with fresh subjects, and run once.
+judge (no subject terms, or neither a mention of the subject nor evidence of another) counts as
+not failed. Also printed: how many answers are not judged.
+
+History, honestly: split `dev` (252) was written first and the first rules were tuned on it (first
+run: precision 0.655, recall 0.734). Split `holdout` (110) was written afterwards by a team member
+who saw neither the rules nor the dev set, and run once: 0.727 / 0.741. After that it was used for
+tuning as well: the evidence-based rules (harness/scorers/offtopic.py, lexicon.py) were developed
+on dev + holdout together. Split `holdout2` (written by another engineer after that tuning, who saw
+neither the rules nor the tuning data) is the held-back part: run once, numbers published as they came
+(precision 0.927, recall 0.452; dev 0.991 / 0.911 with the same rules).
 """
 
 from __future__ import annotations
@@ -31,7 +37,8 @@ from harness.scorers.relevance import score_relevance  # noqa: E402
 
 LABELLED = [
     ROOT / "benchmarks" / "labelled" / "relevance_pairs.jsonl",  # split dev (252)
-    ROOT / "benchmarks" / "labelled" / "relevance_holdout.jsonl",  # split holdout (110)
+    ROOT / "benchmarks" / "labelled" / "relevance_holdout.jsonl",  # split holdout (110), tuning material since its one run
+    ROOT / "benchmarks" / "labelled" / "relevance_holdout2.jsonl",  # split holdout2: the held-back part
 ]
 
 
@@ -74,7 +81,7 @@ def report(rows: list[dict], title: str, errors: bool) -> dict[str, float]:
 
 
 def main() -> None:
-    rows = [json.loads(line) for f in LABELLED for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [json.loads(line) for f in LABELLED if f.exists() for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
     errors = "--errors" in sys.argv
     only = sys.argv[sys.argv.index("--split") + 1] if "--split" in sys.argv else None
     splits = [only] if only else sorted({r.get("split", "dev") for r in rows})

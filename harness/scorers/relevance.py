@@ -1,18 +1,23 @@
 """Relevance: does the answer address what was asked about?
 
-- relevance:on_topic  (every turn with a subject) the answer mentions the request's subject: one of
-  its subject terms (harness/scorers/subject.py: the object of write/describe/explain, what follows
-  "about"/"关于", "给…写", named entities, quoted titles, the entity a question asks about), directly,
-  by an inflection (stemmed English), or by a word of the same group in harness/scorers/aliases.py.
-  A follow-up that points back ("How many people live there?", "它们吃什么？") inherits the subject
-  of the earlier turns and the entities the previous answer named. For the last turn, the case's
-  `reference` and `aliases` count as the subject too. The reason names the terms that were missing.
+- relevance:on_topic  (every turn with a subject) passes when the answer mentions the request's
+  subject: one of its subject terms (harness/scorers/subject.py: the object of write/describe/
+  explain, what follows "about"/"关于", "给…写", named entities, quoted titles, the entity a question
+  asks about), directly, by an inflection (stemmed English), or by a word of the same group in
+  harness/scorers/aliases.py or harness/scorers/lexicon.py. It fails only on positive evidence of
+  another subject (harness/scorers/offtopic.py): a competing word of the same category in the
+  answer's opening ("asked about 'sea'; the answer is about 'peaks'"), an answer whose words all
+  lie in another domain, an echo of other requests, a generic stock reply, an opening that names
+  another entity ("Osaka has…"), or a later turn's answer that goes on with the earlier topic. A
+  follow-up that points back ("How many people live there?", "它们吃什么？") inherits the subject of
+  the earlier turns and the entities the previous answer named. For the last turn, the case's
+  `reference` and `aliases` count as the subject too.
 
-Not judged (no check) when the request has no subject terms ("Tell me a joke.", "你好"), or when
-an answer with too few words of its own to tell ("Tokyo.", "八条。", "1. Kiwi 2. Guava") names no
-entity of its own: a terse right answer need not repeat the question. Precision (an off-topic
-verdict is right) comes first. Measured on benchmarks/labelled/relevance_pairs.jsonl by
-benchmarks/perf/relevance_checks.py.
+Not judged (no check) when the request has no subject terms ("Tell me a joke.", "你好"), or when the
+answer neither mentions the subject nor shows another one: a paraphrase ("Plants catch sunlight…"
+for photosynthesis) or a terse right answer ("Tokyo.", "八条。") need not repeat the question.
+Precision (an off-topic verdict is right) comes first. Measured on benchmarks/labelled/relevance_*.jsonl
+by benchmarks/perf/relevance_checks.py.
 """
 
 from __future__ import annotations
@@ -21,24 +26,30 @@ import re
 from functools import lru_cache
 
 from harness.records import Case, Check, Generation
-from harness.scorers import scorer
+from harness.scorers import offtopic, scorer
 from harness.scorers.aliases import ALIAS_GROUPS
 from harness.scorers.backref import find_backref, infer_backrefs
 from harness.scorers.dialogue import conversation
 from harness.scorers.implied import TRANSLATE_RE
-from harness.scorers.subject import Subject, conversation_subject, zh_word_counts
+from harness.scorers.subject import ASKS_CODE_RE, Subject, conversation_subject, subject_terms, zh_word_counts
 from harness.scorers.subject import zh_words as _jieba_words
-from harness.scorers.terms import ZH_FUNCTION_CHARS, content_terms, en_terms, overlap, stem, zh_bigrams
+from harness.scorers.terms import ZH_FUNCTION_CHARS, content_terms, en_terms, overlap, stem
 from harness.scorers.text import crosses_language, find_any, normalize, snippet
+from harness.scorers.topics import members as topic_members
 
 FAMILY = "relevance"
 CID = f"{FAMILY}:on_topic"
 MIN_ANSWER_TERMS = 4  # fewer content terms: a terse answer, not judged
 REWORK_ON, REWORK_OFF = 0.2, 0.1  # a reworked answer keeps >= 20% of the earlier one's content; < 10%: another subject
 _ZH_RE = re.compile(r"[\u4e00-\u9fff]")
-LONG_ANSWER_TERMS = 10  # a question's answer this long restates what it is about
 RARE_CHAR_FREQ = 3000  # jieba dictionary count below which a single character carries a subject ("沙", "秋", "熊")
-_OPENING_NAME_RE = re.compile(r"(?:[A-Z][a-z]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z]+|of|de|the|van|von))*(?=\s+(?:is|was|has|had|are|were|lies|sits|stands|became|carries|wrote|painted|founded)\b|'s\b)")
+_OPENING_NAME_RE = re.compile(r"(?:[A-Z][a-z]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z]+|of|de|the|van|von))*(?=\s+(?:is|was|has|had|are|were|lies|sits|stands|became|carries|wrote|painted|founded|follows|tells|began|begins|"
+    r"ended|remains|offers|features|describes|opened|covers|includes|lives|grows)\b)")
+_LANGUAGE_CATS = ("country", "language")
+# what follows a name that a sentence is about ("大阪约有…", "刘邦于…", "故宫位于…"), not a label ("上联：") or a word
+# jieba takes for a name ("明白了")
+_ZH_PREDICATE_RE = re.compile(r"·|是|位于|坐落|地处|约有|有|的|于|出生|生于|建于|在|又叫|又称|被称为|素有")
+_NEW_SUBJECT_RE = re.compile(r"\binstead\b|\brather than\b|换成|改成写|改为写|换一个", re.I)
 _NOT_NAMED_OPENERS = frozenset("The A An It This That These Those There Here I We You He She They Sure Yes No Well Okay OK Roughly About Around Almost".split())
 
 
@@ -116,40 +127,47 @@ def _shown(terms: tuple[str, ...] | list[str]) -> str:
     return ", ".join(repr(snippet(t, 30)) for t in terms[:4]) + (" …" if len(terms) > 4 else "")
 
 
-def judge(subject: Subject, answer: str, context: str = "", extra: list[str] | None = None) -> tuple[bool, str] | None:
-    """(on topic?, reason), or None when it cannot be told. `extra` (the case's reference answer) counts
-    as a mention of the subject, but its absence is no evidence: a wrong answer is correctness's business."""
-    specific = list(subject.specific)
+def judge(
+    subject: Subject, answer: str, prompt: str = "", context: str = "", extra: list[str] | None = None, earlier: str = "",
+    context_prompts: str = "",
+) -> tuple[bool, str] | None:
+    """(on topic?, reason), or None when it cannot be told. Off topic only on positive evidence of
+    another subject (harness/scorers/offtopic.py); a mention of the subject is on topic. `extra`
+    (the case's reference answer) counts as a mention of the subject, but its absence is no
+    evidence: a wrong answer is correctness's business. `earlier`: the earlier turns
+    (prompts and answers), `context_prompts` the earlier requests."""
+    specific = list(subject.specific) or [m.word for m in topic_members(prompt)]  # "有什么改善睡眠的建议？"
     if not specific or not answer.strip():
         return None
+    where = " (inherited from earlier turns)" if subject.inherited else ""
+    n = offtopic.echo(prompt, answer)
+    if n:
+        return False, f"answers with {n} other requests or questions instead of addressing {_shown(specific)}"
+    # a follow-up's own name replaces the inherited subject ("And what about Portugal?" after Sweden)
+    asked = " ".join([prompt, *specific]) if subject.inherited and not subject_terms(prompt).named else prompt
+    code = bool(ASKS_CODE_RE.search(prompt[:500])) or offtopic.has_code(answer)
+    background = "" if offtopic.topic_shift(prompt) else context_prompts
+    comp = offtopic.competitor(asked, answer, context, code, background, prompt)
+    if comp:
+        return False, f"asked about {comp[0]!r}; the answer is about {comp[1]!r} instead ({comp[2]}){where}"
+    own = list((subject_terms(prompt) if subject.inherited else subject).specific)
+    if earlier and own and not _mentioned(answer, own) and offtopic.goes_on(prompt, answer, earlier):
+        return False, f"goes on with the earlier turns' topic instead of {_shown(own)}"
     hit = _mentioned(answer, [*specific, *(extra or [])], names=frozenset(subject.named) | frozenset(extra or []))
     if hit:
         via = "" if hit[1].lower() == hit[0].lower() else f" (as {hit[1]!r})"
         return True, f"mentions {hit[0]!r}{via}"
-    where = " (inherited from earlier turns)" if subject.inherited else ""
-    size = _size(answer)
-    rel = _mentioned(answer, subject.generic, related=False)
-    if not subject.question:
-        if rel and subject.positional:  # "a packing list for a beach holiday" -> a ski packing list
-            return False, f"talks about {rel[0]!r} but not {_shown(specific)}{where}: another subject"
-        if rel:
-            return None
-        if size < MIN_ANSWER_TERMS:
-            return None  # too few words of its own to tell
-        return False, f"mentions none of the request's subject terms{where}: {_shown(specific)}"
-    if rel:  # the relation asked about, of another subject: "Berlin is the capital of Germany"
-        return False, f"talks about {rel[0]!r} but not {_shown(specific)}{where}: another subject"
     opener = _opening_entity(answer)
-    if opener and not subject.asks_for_name and normalize(opener) not in normalize(context):
+    passive = opener and re.match(re.escape(opener) + r"\s+(?:is|was|were|are)\s+(?:\w+ly\s+)?(?:written|painted|composed|invented|directed|built|founded|credited)\b", answer.strip().lstrip("*#>-_ \t\"'“《"))
+    if opener and (passive or not subject.asks_for_name) and normalize(opener) not in normalize(context + " " + prompt):
         return False, f"is about {opener!r}, not {_shown(specific)}{where}"
-    if not subject.inherited and size >= LONG_ANSWER_TERMS:
-        return False, f"a full answer that mentions none of the request's subject terms: {_shown(specific)}"
-    return None  # a bare answer ("Paris.", "Roughly 14 million.") need not restate the question
-
-
-def _size(answer: str) -> int:
-    stems, _ = _answer_index(answer)
-    return len(stems) + len(zh_bigrams(answer[:2000]))
+    stock = offtopic.stock_phrases(answer)
+    if len(stock) >= 2 and not re.search(r"\d", answer) and not _mentioned(answer, subject.generic, related=False):
+        return False, f"a generic reply ({_shown(stock)}) that says nothing about {_shown(specific)}"
+    other = None if subject.inherited else offtopic.other_domain(asked, answer, code)
+    if other:
+        return False, f"asked about {other[0]!r}; the answer is about {_shown(other[1])}, another matter{where}"
+    return None  # no mention, but no evidence of another subject either: a paraphrase or a bare answer
 
 
 def _opening_entity(answer: str) -> str | None:
@@ -157,10 +175,13 @@ def _opening_entity(answer: str) -> str | None:
     head = answer.strip().lstrip("*#>-_ \t\"'“《")[:60]
     m = _OPENING_NAME_RE.match(head)
     if m and m.group(0).split()[0] not in _NOT_NAMED_OPENERS:
-        return m.group(0).strip()
+        name = m.group(0).strip()
+        # one capitalised word opening a sentence is a name only if the answer capitalises it again ("Wall sits…" is not)
+        if " " in name or re.search(r"[^.!?\s]\s+" + re.escape(name) + r"\b", answer[len(name) : 3000]) or topic_members(name):
+            return name
     if _ZH_RE.match(head):
         words = _jieba_words(head)
-        if words and words[0][1] in ("ns", "nr", "nrt", "nz", "nt") and len(words[0][0]) >= 2:
+        if words and words[0][1] in ("ns", "nr", "nrt", "nz", "nt") and len(words[0][0]) >= 2 and _ZH_PREDICATE_RE.match(head[len(words[0][0]) :]):
             return words[0][0]
     return None
 
@@ -195,11 +216,14 @@ def given_text(prompt: str) -> str | None:
 
 def _rework_verdict(earlier: str, answer: str, j: int | None) -> tuple[bool, str] | None:
     """A turn that reworks an earlier answer (or the text it brings) is on topic when it keeps its content."""
+    what = f"turn {j}'s answer" if j else "the text it was given"
+    comp = offtopic.competitor(earlier, answer, code=offtopic.has_code(earlier))
+    if comp:
+        return False, f"{what} is about {comp[0]!r}; the reworked one is about {comp[1]!r} instead ({comp[2]})"
     ta, tb = _rework_terms(earlier), _rework_terms(answer)
     if len(ta) < MIN_ANSWER_TERMS or len(tb) < 3 or crosses_language(earlier, answer):
         return None
     ov = overlap(ta, tb)
-    what = f"turn {j}'s answer" if j else "the text it was given"
     if ov >= REWORK_ON:
         return True, f"reworks {what} (shares {round(100 * ov)}% of its content)"
     if ov < REWORK_OFF:
@@ -207,18 +231,22 @@ def _rework_verdict(earlier: str, answer: str, j: int | None) -> tuple[bool, str
     return None
 
 
-# Advisory: on held-back labelled answers its off-topic verdicts are right 73% of the time (target 95%),
-# so the default CI rule does not fail on it (benchmarks/perf/relevance_checks.py).
+# Advisory: on held-back labelled answers (split holdout2, run once) its off-topic verdicts are right 93% of
+# the time and it catches 45% of off-topic answers (target 95% / 85%), so the default CI rule does not fail
+# on it (benchmarks/perf/relevance_checks.py).
 @scorer(FAMILY, help="the answer addresses the request's subject (its terms, an inflection or an alias); every turn", advisory=True)
 def score_relevance(case: Case, gen: Generation, cfg: object = None) -> list[Check]:
     """The answer addresses the request's subject: every turn, follow-ups inheriting earlier turns' subject."""
     out = []
     for t in conversation(case, gen):
         if TRANSLATE_RE.search(t.prompt[:1000]):
-            continue  # a translation shares no words with the request's language
-        material = given_text(t.prompt)
-        if material:  # "Rewrite this sentence: …", "总结下面这段话：…": the answer reworks that text
+            # a translation shares no words with the request's language; only another language is evidence
+            comp = offtopic.competitor(t.prompt, t.answer)
+            v = (False, f"asked about {comp[0]!r}; the answer is about {comp[1]!r} instead") if comp and comp[2] in _LANGUAGE_CATS else None
+        elif material := given_text(t.prompt):  # "Rewrite this sentence: …", "总结下面这段话：…": the answer reworks that text
             v = _rework_verdict(material, t.answer, None)
+        elif t.index and _NEW_SUBJECT_RE.search(t.prompt[:300]):  # "Now make it about a pilot instead", "换成写太阳的"
+            v = judge(subject_terms(t.prompt), t.answer, t.prompt, " ".join([*t.earlier_prompts, *t.earlier_answers]))
         elif t.index and find_backref(t.prompt):
             target = next((x.kwargs["of"] for x in infer_backrefs(t) if x.id == "coherence:builds_on"), t.index)
             v = _rework_verdict(t.earlier_answers[target - 1], t.answer, target)
@@ -227,8 +255,8 @@ def score_relevance(case: Case, gen: Generation, cfg: object = None) -> list[Che
             extra = []
             if t.index == len(case.turns) - 1 and case.reference:
                 extra = [str(x) for x in [case.reference, *(case.aliases or [])] if x is not None and str(x).strip()]
-            context = " ".join([*t.earlier_prompts, t.prompt, *t.earlier_answers])
-            v = judge(subject, t.answer, context, extra)
+            context = " ".join([*t.earlier_prompts, *t.earlier_answers])
+            v = judge(subject, t.answer, t.prompt, context, extra, context, t.earlier_prompts[-1] if t.earlier_prompts else "")
         if v is not None:
             out.append(Check(CID, v[0], v[1], 1.0 if v[0] else 0.0, turn=t.number))
     return out

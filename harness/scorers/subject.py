@@ -84,7 +84,11 @@ _ANAPHOR_RE = re.compile(
     r"|它|它们|那里|那儿|这里|这儿|那边|他|她|他们|她们|这个|那个|这些|那些|其|该|那呢|呢[？?]\s*$",
     re.I,
 )
-_ASKS_NAME_RE = re.compile(r"\b(?:who|whom|whose|where|which)\b|谁|哪个|哪位|哪里|哪儿|哪座|哪条|哪家|哪国|什么地方", re.I)
+_ASKS_NAME_RE = re.compile(
+    r"\b(?:who|whom|whose|where|which)\b|\bwhat(?:'s| is| was) (?:the |his |her |its )?(?:real |original |full )?name\b|\bcalled\b"
+    r"|谁|哪个|哪位|哪里|哪儿|哪座|哪条|哪家|哪国|什么地方|原名|真名|本名|叫什么|名字",
+    re.I,
+)
 _QUESTION_RE = re.compile(
     r"[?？]\s*$|^\W*(?:who|what|when|where|which|why|how|is|are|was|were|does|do|did|can|could)\b|谁|什么|哪|多少|几|吗|怎么|如何|为什么",
     re.I,
@@ -132,13 +136,13 @@ def zh_words(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((w.word, w.flag) for w in _jieba().cut(text[:2000]))
 
 
-_ASKS_CODE_RE = re.compile(r"\b(?:function|script|program|code|class|method|snippet|query)\b|函数|代码|程序|脚本", re.I)
+ASKS_CODE_RE = re.compile(r"\b(?:function|script|program|code|class|method|snippet|query)\b|函数|代码|程序|脚本", re.I)
 
 
 def _named_en(text: str) -> list[str]:
     """Capitalised words and runs of them that are not sentence starts or known non-subjects (a
     programming language is a subject unless the request asks for code in it)."""
-    not_named = _NOT_NAMED if _ASKS_CODE_RE.search(text) else _NOT_NAMED - _TOOLS
+    not_named = _NOT_NAMED if ASKS_CODE_RE.search(text) else _NOT_NAMED - _TOOLS
     out: list[str] = []
     run: list[str] = []
     for m in _EN_WORD_RE.finditer(text):
@@ -230,6 +234,7 @@ def _subject_zh(text: str, has_topic: bool = False) -> tuple[list[str], list[str
     return named, specific, generic
 
 
+@lru_cache(maxsize=4096)
 def subject_terms(request: str) -> Subject:
     """The subject terms of one user turn."""
     text = request[:1000]

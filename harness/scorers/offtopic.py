@@ -1,0 +1,244 @@
+"""Positive evidence that an answer is about something other than what was asked (relevance).
+
+Absence of the request's words is weak evidence: a good answer may name its subject only
+indirectly ("Plants catch sunlight…" for photosynthesis). An off-topic verdict needs one of:
+
+- a **competing subject**: a request word of a category in harness/scorers/lexicon.py (a country,
+  an animal, a season, a relative, an occasion…) is nowhere in the answer, while the answer's
+  opening (title, salutation, first sentences, function names) names another word of that
+  category: "asked about 'sea'; the answer is about 'peaks'";
+- **another domain altogether**: none of the answer's category words share a domain with the
+  request's, and it names at least two (banana bread for a flat tyre);
+- an **echo**: the answer is a list of other requests or questions ("Write a poem about love.
+  Write a poem about family.", "什么是人工智能？什么是云计算？");
+- a **generic reply**: stock phrases that fit any request ("Great question! It depends on many
+  factors…", "作为一个AI语言模型…");
+- a **continued earlier topic**: a later turn asks something new and the answer goes on with the
+  earlier answer's content instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+from harness.scorers.lexicon import ASKED_FOR, NO_COMPETITION
+from harness.scorers.terms import content_terms, stem
+from harness.scorers.topics import Member, domain, members
+
+HEAD_CHARS, HEAD_CHARS_ZH = 200, 100  # the answer's opening, where it states its own subject
+CONTINUED = 0.05  # share of an answer's content terms from the earlier turns that continues them
+OPENING_MARGIN = 80  # characters read past the opening so that no phrase starting inside it is cut
+TOPIC_CHARS = 40  # a word this close to the start is what the answer announces ("To make a paper aeroplane, …")
+_DEF_RE = re.compile(r"\b(?:def|function|func|fn)\s+([A-Za-z_]\w*)|\b([a-z_]\w*)\s*=\s*(?:lambda|\()")
+_CODE_RE = re.compile(r"```|\bdef \w+\(|\bfunction \w+\(")
+_ZH_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def has_code(text: str) -> bool:
+    return _CODE_RE.search(text) is not None
+
+
+def head_end(answer: str) -> int:
+    """Where the answer's opening ends (characters)."""
+    limit = HEAD_CHARS_ZH if len(_ZH_RE.findall(answer[:200])) > 40 else HEAD_CHARS
+    return limit
+
+
+def _opening(answer: str, end: int) -> str:
+    """The answer cut after its opening, at a non-letter past a margin, so that the words found before
+    `end` are those found in the whole answer (matching and jieba's segmentation are local to runs)."""
+    cut = re.compile(r"[^\w\u4e00-\u9fff]").search(answer, end + OPENING_MARGIN)
+    return answer[: cut.start()] if cut else answer
+
+
+def _head_members(answer: str, code: bool) -> list[Member]:
+    """The category words of the answer's opening, less those said in contrast ("the summer's warmth
+    is gone" in a poem about autumn, "unlike a cat, …"), plus the names of the functions it defines."""
+    end = head_end(answer)
+    found = [
+        m for m in members(_opening(answer, end), code)
+        if m.pos < end and not _CONTRAST_RE.search(_near(answer, m.pos)) and not _REFERENCE_RE.search(answer[max(0, m.pos - 12) : m.pos])
+    ]
+    if code:
+        names = " ".join(a or b for a, b in _DEF_RE.findall(answer[:5000]))
+        found += list(members(names, True))
+    return found
+
+
+_CONTRAST_RE = re.compile(
+    r"\b(?:gone|fades?|faded|fading|farewell|goodbye|no longer|unlike|instead of|rather than|not|isn't|aren't|wasn't|never)\b"
+    r"|不是|不像|不再|远去|告别|过去了|结束了",
+    re.I,
+)
+CONTRAST_WINDOW = 20  # characters either side of a word where a contrast cue applies to it
+_REFERENCE_RE = re.compile(r"(?:\b(?:from|near|close to|next to)|离|距离|距|靠近|邻近)\W{0,3}$", re.I)  # "15 minutes from Osaka"
+_SENTENCE_END_RE = re.compile(r"[.!?。！？；;\n]")
+def _near(text: str, pos: int) -> str:
+    """The words around `pos` (a word's start), within its sentence."""
+    lo = max(0, pos - CONTRAST_WINDOW)
+    start = max((m.end() for m in _SENTENCE_END_RE.finditer(text, lo, pos)), default=lo)
+    end = _SENTENCE_END_RE.search(text, pos)
+    return text[start : min(end.start() if end else len(text), pos + 2 * CONTRAST_WINDOW)]
+
+
+def competitor(
+    request: str, answer: str, context: str = "", code: bool = False, background: str = "", prompt: str | None = None
+) -> tuple[str, str, str] | None:
+    """(the request's word that is missing, the answer's competing word, their category), or None.
+    `background` (the earlier requests) adds its words of the categories the request does not name:
+    "Which museums should I see?" after "I'm visiting Vienna" is about Vienna's. `prompt`: the user's own
+    words, when `request` adds inherited subject terms (what they ask for is read from them)."""
+    own = (prompt if prompt is not None else request)[:500]
+    title = _title_competitor(request, answer)
+    if title:
+        return title
+    if _ASKS_OTHER_RE.search(own):
+        return None  # "Which other painting of his…": another member of the category is what was asked for
+    asked = members(request, code)
+    if background:  # the place the conversation is about, unless the request names one
+        named = {m.category for m in asked}
+        asked = (*asked, *(m for m in members(background, code) if m.category in _SETTING and m.category not in named))
+    if not asked:
+        return None
+    by_cat: dict[str, set[int]] = {}
+    for m in asked:
+        wanted = _ASKED_FOR.get(m.category)
+        if m.category not in NO_COMPETITION and not (wanted and wanted.search(own)):
+            by_cat.setdefault(m.category, set()).add(m.group)
+    if not by_cat:
+        return None
+    for m in _head_members(answer, code):
+        groups = by_cat.get(m.category)
+        if groups and m.group not in groups and not groups & _groups(answer, code) and m.group not in _groups(context, code):
+            missing = next(a.word for a in asked if a.category == m.category)
+            return missing, m.word, m.category
+    return None
+
+
+# request words that point into a domain without naming one of its words ("What food is it famous for?")
+_DOMAIN_CUES = {
+    "food": re.compile(r"\b(?:eat|eating|food|cuisine|dish|dishes|recipe|cook|cooking|drink)\b|吃|美食|菜|做法|小吃|喝", re.I),
+    "health": re.compile(r"\b(?:health|healthy|benefits?|exercise|body)\b|健康|好处|锻炼|身体", re.I),
+    "world": re.compile(r"\b(?:weather|climate|visit|sights?|travel|trip)\b|天气|气候|景点|旅游|旅行|玩", re.I),
+}
+
+
+_ASKED_FOR = {cat: re.compile(rx, re.I) for cat, rx in ASKED_FOR.items()}
+
+
+def _groups(text: str, code: bool) -> set[int]:
+    return {m.group for m in members(text, code)} if text else set()
+
+
+_SETTING = frozenset({"country", "city", "continent", "landmark"})  # what an earlier request sets for later ones
+_ASKS_OTHER_RE = re.compile(r"\b(?:other|another|else)\b|其他|其它|(?<![告分离区识])别的|另一|还有哪|还[\u4e00-\u9fff]{0,2}过", re.I)
+_TITLE_RE = re.compile(r"《([^》\n]{1,30})》")
+
+
+def _title_competitor(request: str, answer: str) -> tuple[str, str, str] | None:
+    """A title asked about (《红楼梦》) that the answer never names, while its opening names another."""
+    asked = _TITLE_RE.findall(request)
+    if not asked or any(t in answer for t in asked):
+        return None
+    other = [t for t in _TITLE_RE.findall(answer[: head_end(answer)]) if t not in request]
+    return (asked[0], other[0], "title") if other else None
+
+
+def other_domain(request: str, answer: str, code: bool = False) -> tuple[str, list[str]] | None:
+    """(a request word, the answer's words) when every category word of the answer lies in another
+    domain than the request's (its words, or what it asks for: "what food…"), and the answer names
+    two of one domain, or opens with one while sharing no content word with the request; else None."""
+    asked = [m for m in members(request, code) if domain(m.category)]
+    said = [m for m in members(answer, code) if domain(m.category)]
+    if not asked or not said:
+        return None
+    asked_domains = {domain(m.category) for m in asked} | {d for d, rx in _DOMAIN_CUES.items() if rx.search(request)}
+    if any(domain(m.category) in asked_domains for m in said):
+        return None
+    per_domain: dict[str, set[int]] = {}
+    for m in said:
+        per_domain.setdefault(domain(m.category), set()).add(m.group)
+    if max(len(g) for g in per_domain.values()) < 2 and (said[0].pos >= TOPIC_CHARS or content_terms(answer) & content_terms(request)):
+        return None  # scattered words of several domains are incidental, unless the answer opens with one
+    return asked[0].word, list(dict.fromkeys(m.word.lower() for m in said))[:3]
+
+
+_ASKS_QUESTIONS_RE = re.compile(r"\bquestions?\b|\bquiz|\briddles?\b|\bprompts?\b|\bfaq\b|问题|题目|提问|谜语|考题|练习题", re.I)
+_SENT_SPLIT_RE = re.compile(r"(?<=[?？.!。！])\s*|\n+")
+_TASK_START_RE = re.compile(
+    r"(?:write|explain|describe|give|list|name|tell|summari[sz]e|compose|suggest|recommend|请写|写一|解释|介绍|描述|列举|推荐|总结|概括)",
+    re.I,
+)
+_YOU_RE = re.compile(r"\b(?:you|your)\b|你|您", re.I)
+
+
+def echo(prompt: str, answer: str) -> int:
+    """How many of the answer's sentences are other requests or questions (0 unless they make at
+    least half of it, two or more, and the request did not ask for questions)."""
+    m = _TASK_START_RE.match(prompt.strip())
+    if not m and answer.count("?") + answer.count("？") < 3 and not re.search(r"(?:Q|问)\s*[:：]", answer[:3000]):
+        return 0  # the common case, decided without splitting the answer
+    if _ASKS_QUESTIONS_RE.search(prompt[:500]):
+        return 0
+    sents = [s.strip().lstrip("-*•0123456789.) ") for s in _SENT_SPLIT_RE.split(answer[:3000])]
+    sents = [s for s in sents if len(s) > 1]
+    first = m.group(0).lower() if m else ""
+    n = same_n = 0
+    for s in sents:
+        asks = s.endswith(("?", "？")) and not _YOU_RE.search(s)
+        quiz = re.match(r"(?:Q|问)\s*[:：]", s) is not None
+        same = len(first) >= 2 and s.lower().startswith(first) and len(s) < 120
+        n += asks or quiz or same
+        same_n += same
+    # two asks of the request's own form ("Write a poem about love. Write a poem about family."), or three
+    # questions: fewer may be a clarifying question back
+    return n if (n >= 3 or n == 2 and same_n == 2) and n * 2 >= len(sents) else 0
+
+
+_STOCK_PHRASES = re.compile(
+    r"great question|good question|(?:many|several|lots of) (?:things|factors|aspects|ways)|depends on|different people"
+    r"|everyone's situation|weigh all|as an ai|language model|happy to help|let me know if|anything else|hope this helps"
+    r"|it's a good idea to|there are many|ultimately|best approach|take your time|here is a summary|discusses several"
+    r"|important points|interesting findings|很好的问题|好问题|因人而异|综合考虑|多方面|不同的人|实际情况|作为一个\s*AI|作为AI"
+    r"|语言模型|有所帮助|随时告诉我|随时提问|其他问题|很高兴为你|值得我们|重要的内容|表达了自己的观点|最适合自己|查阅|慢慢来|一门学问"
+    r"|各方面的因素|需要考虑的因素|具体情况|自己的喜好|取决于|好方法|方式有很多",
+    re.I,
+)
+
+
+def stock_phrases(answer: str) -> list[str]:
+    """The stock phrases of a reply that fits any request ("great question", "因人而异")."""
+    return list(dict.fromkeys(m.group(0).lower() for m in _STOCK_PHRASES.finditer(answer[:3000])))
+
+
+_SHIFT_RE = re.compile(
+    r"different (?:question|topic|subject)|switching topics?|change (?:of )?(?:the )?(?:topic|subject)|unrelated|on another note"
+    r"|\bforget (?:the|about)\b|换个话题|换个问题|另外问一下|先不说这个|说点别的|题外话",
+    re.I,
+)
+_GOES_ON_RE = re.compile(r"\b(?:also|as well|too)\b|if you (?:enjoy|like)|还可以|也可以|如果喜欢|另外|此外", re.I)
+
+
+def topic_shift(prompt: str) -> bool:
+    """The user says the turn changes the subject ("Different question: …", "换个话题，…")."""
+    return _SHIFT_RE.search(prompt[:300]) is not None
+
+
+def goes_on(prompt: str, answer: str, earlier: str) -> bool:
+    """The answer goes on with the earlier turns' content: it shares some of it (a topic shift was
+    announced) or opens as a continuation ("You can also…", "还可以…") while sharing it."""
+    if shared_with(answer, earlier) < CONTINUED or _ASKS_OTHER_RE.search(prompt[:300]):
+        return False  # "Name two other tragedies he wrote": more of the same was asked for
+    shared = content_terms(answer) & content_terms(earlier)
+    names = {w.lower() for w in re.findall(r"\b[A-Z][a-z]+", answer[:3000])}
+    names |= {stem(m.word.lower()) for m in members(answer)} | {m.word for m in members(answer)}
+    if len(shared) < 2 and not any(t in names or t + "s" in names for t in shared):
+        return False  # one common word ("clean") in common is chance, one name ("Python", "piano") is not
+    first = re.split(r"(?<=[.!?。！？])", answer.strip(), maxsplit=1)[0]
+    return topic_shift(prompt) or _GOES_ON_RE.search(first) is not None
+
+
+def shared_with(answer: str, earlier: str) -> float:
+    """The share of the answer's content terms that come from `earlier`."""
+    a = content_terms(answer)
+    return len(a & content_terms(earlier)) / len(a) if a else 0.0

@@ -1,0 +1,150 @@
+"""Finding the category words of harness/scorers/lexicon.py in a text (en + zh), for relevance.
+
+English words are matched by their Snowball stem ("dogs" ~ "dog"), or exactly where the lexicon
+writes "=word" (so "training" is no train); identifiers are split (`find_max` -> "find", "max").
+Chinese members of two or more characters are matched as substrings, longest first (so "春节"
+is the festival, not spring); one-character members ("猫", "秋") only as a whole jieba word, so
+"上海" holds no sea. Each text is read once (cached).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from harness.scorers.lexicon import CATEGORIES, CODE, IGNORED
+from harness.scorers.subject import zh_words
+from harness.scorers.terms import stem
+
+MAX_CHARS = 6000  # an answer's subject shows well before this
+_WORD_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-zà-ÿ]+|[A-Z]+")
+_CJK_RUN_RE = re.compile(r"[\u4e00-\u9fff]+")
+
+
+@dataclass(frozen=True)
+class Member:
+    category: str
+    group: int  # index of the group in the lexicon (same group = same subject)
+    word: str  # as it stands in the text
+    pos: int  # character offset in the text
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    en: dict[tuple[str, ...], tuple[str, int]]  # token keys ("s:stem" or "=word") -> (category, group)
+    en_first: dict[str, int]  # a member's first token key -> the longest member starting with it
+    zh: dict[str, tuple[str, int]]
+    zh_single: dict[str, tuple[str, int]]
+    zh_max: int
+    domain: dict[str, str]
+    words: dict[int, tuple[str, ...]]  # group -> its members
+
+
+def _key(member: str) -> tuple[str, ...]:
+    exact = member.startswith("=")
+    toks = [t.lower() for t in _WORD_RE.findall(member.lstrip("="))]
+    return tuple(("=" + t) if exact else ("s:" + stem(t)) for t in toks)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> _Lexicon:
+    en: dict[tuple[str, ...], tuple[str, int]] = {}
+    zh: dict[str, tuple[str, int]] = {}
+    single: dict[str, tuple[str, int]] = {}
+    domain: dict[str, str] = {}
+    words: dict[int, tuple[str, ...]] = {}
+    gid = 0
+    for table in (CATEGORIES, CODE):
+        for cat, (dom, text) in table.items():
+            domain[cat] = dom
+            for group in text.split("|"):
+                members = tuple(m.strip() for m in group.split(",") if m.strip())
+                gid += 1
+                words[gid] = tuple(m.lstrip("=") for m in members)
+                for m in members:
+                    if _CJK_RUN_RE.fullmatch(m):
+                        (single if len(m) == 1 else zh)[m] = (cat, gid)
+                    else:
+                        en[_key(m)] = (cat, gid)
+    for m in IGNORED:
+        if _CJK_RUN_RE.fullmatch(m):
+            zh[m] = ("", 0)
+        else:
+            en[_key(m)] = ("", 0)
+    first: dict[str, int] = {}
+    for k in en:
+        first[k[0]] = max(first.get(k[0], 0), len(k))
+    return _Lexicon(en, first, zh, single, max(len(k) for k in zh), domain, words)
+
+
+@lru_cache(maxsize=65536)
+def _token_keys(token: str) -> tuple[str, str]:
+    low = token.lower()
+    return "=" + low, "s:" + stem(low)
+
+
+def _en_members(text: str, lex: _Lexicon, code: bool) -> list[Member]:
+    toks = [(m.group(0), m.start()) for m in _WORD_RE.finditer(text)]
+    keys = [_token_keys(t) for t, _ in toks]
+    first = lex.en_first
+    out, free = [], 0  # left to right, longest member first; `free`: the first token not yet taken
+    for i in [j for j, k in enumerate(keys) if k[0] in first or k[1] in first]:  # where a member can start
+        if i < free:
+            continue
+        longest = max(first.get(keys[i][0], 0), first.get(keys[i][1], 0))
+        for n in range(min(longest, len(toks) - i), 0, -1):
+            run = keys[i : i + n]  # all exact, or all stemmed
+            hit = lex.en.get(tuple(k[0] for k in run)) or lex.en.get(tuple(k[1] for k in run))
+            if hit:
+                cat, gid = hit
+                if cat and (code or cat not in CODE):
+                    out.append(Member(cat, gid, " ".join(t for t, _ in toks[i : i + n]), toks[i][1]))
+                free = i + n
+                break
+    return out
+
+
+def _zh_members(text: str, lex: _Lexicon, code: bool) -> list[Member]:
+    out = []
+    for run in _CJK_RUN_RE.finditer(text):
+        s, base, i = run.group(0), run.start(), 0
+        covered = [False] * len(s)
+        while i < len(s):
+            for n in range(min(lex.zh_max, len(s) - i), 1, -1):
+                hit = lex.zh.get(s[i : i + n])
+                if hit:
+                    cat, gid = hit
+                    if cat and (code or cat not in CODE):
+                        out.append(Member(cat, gid, s[i : i + n], base + i))
+                    covered[i : i + n] = [True] * n
+                    i += n
+                    break
+            else:
+                i += 1
+        if lex.zh_single and any(ch in lex.zh_single for ch in s):
+            pos = 0
+            for w, _ in zh_words(s):
+                if len(w) == 1 and w in lex.zh_single and not covered[pos]:
+                    cat, gid = lex.zh_single[w]
+                    if code or cat not in CODE:
+                        out.append(Member(cat, gid, w, base + pos))
+                pos += len(w)
+    return out
+
+
+@lru_cache(maxsize=8192)
+def members(text: str, code: bool = False) -> tuple[Member, ...]:
+    """The lexicon words in `text`, in order of position."""
+    lex = lexicon()
+    t = text[:MAX_CHARS]
+    found = _en_members(t, lex, code) + (_zh_members(t, lex, code) if _CJK_RUN_RE.search(t) else [])
+    return tuple(sorted(found, key=lambda m: m.pos))
+
+
+def domain(category: str) -> str:
+    return lexicon().domain[category]
+
+
+def group_words(group: int) -> tuple[str, ...]:
+    return lexicon().words.get(group, ())

@@ -1,0 +1,124 @@
+"""relevance:on_topic fails only on positive evidence of another subject (harness/scorers/offtopic.py);
+hand-written requests and answers, zh and en, passing, failing and not judged."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from harness.records import Case, Generation, TurnOutput
+from harness.scorers.offtopic import competitor, echo, other_domain, stock_phrases
+from harness.scorers.relevance import score_relevance
+from harness.scorers.topics import members
+
+
+def verdict(turns: list[str], answers: list[str]) -> tuple[bool | None, str]:
+    case = Case(id="t", category="", lang="en", turns=turns)
+    checks = [c for c in score_relevance(case, Generation("t", [TurnOutput(a) for a in answers])) if c.turn == len(turns)]
+    return (checks[0].passed, checks[0].reason) if checks else (None, "not judged")
+
+
+@pytest.mark.parametrize(
+    "turns, answers, missing, found",
+    [
+        (["Write a haiku about the moon."], ["Golden sun at noon\nblazing over the wheat fields—\nshadows shrink and hide."], "moon", "sun"),
+        (["写一首关于月亮的诗。"], ["太阳升起在东方，\n金色光芒洒满山冈。"], "月亮", "太阳"),
+        (["Write a limerick about a dog."], ["There once was a cat from Peru\nwho dreamed she was eating a shoe."], "dog", "cat"),
+        (["给爸爸写一段生日祝福。"], ["亲爱的妈妈，生日快乐！愿您永远年轻漂亮。"], "爸爸", "妈妈"),
+        (["Explain how a bicycle's gears work."], ["A car's clutch connects and disconnects the engine from the gearbox."], "bicycle", "car"),
+        (["Write a Python function that returns the minimum of a list."], ["```python\ndef average(values):\n    return sum(values) / len(values)\n```"], "minimum", "average"),
+        (["《红楼梦》的作者是谁？"], ["《西游记》的作者是明代小说家吴承恩。"], "红楼梦", "西游记"),
+        (["I'm visiting Vienna next month.", "Which museums should I see?"], ["Lovely!", "In Prague, start with the National Museum."], "Vienna", "Prague"),
+        (["Translate 'good morning' into Spanish."], ["In French, 'good morning' is 'bonjour'."], "Spanish", "French"),
+    ],
+)
+def test_a_competing_subject_fails_and_names_both_terms(turns, answers, missing, found):
+    passed, reason = verdict(turns, answers)
+    assert passed is False and repr(missing) in reason and repr(found) in reason, reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers",
+    [
+        (["Explain how photosynthesis works."], ["Plants catch sunlight with the green pigment chlorophyll in their leaves and turn water and carbon dioxide into sugar."]),
+        (["光合作用是什么？"], ["简单来说，植物叶子里的叶绿素吸收阳光，把二氧化碳和水变成葡萄糖，同时放出氧气。"]),
+        (["Write a short poem about insomnia."], ["Three a.m., and the ceiling stares back;\nI count the sheep, then the cracks."]),
+        (["What is the speed of light?"], ["About 299,792 km per second in a vacuum."]),
+    ],
+)
+def test_a_paraphrase_is_not_failed(turns, answers):
+    assert verdict(turns, answers)[0] is not False
+
+
+@pytest.mark.parametrize(
+    "turns, answers",
+    [
+        (["Write a poem about autumn."], ["Amber leaves let go of the maple,\nthe summer's warmth is gone;\ngeese call out at dawn."]),  # contrast
+        (["Tell me about Kyoto."], ["Japan's former imperial capital has 1,600 temples and is 15 minutes from Osaka by train."]),  # reference point
+        (["Which South American country has the largest population?"], ["Brazil"]),  # a country was asked for
+        (["星期一的后天的后天是星期几？"], ["星期五"]),
+        (["Which other famous painting of his shows a meal?", ], ["The Last Supper, in Milan."]),
+        (["Tell me about tigers."], ["They are the largest of the big cats, found from India to the Russian Far East."]),
+    ],
+)
+def test_another_member_of_the_category_that_is_no_competitor(turns, answers):
+    assert verdict(turns, answers)[0] is not False
+
+
+def test_echo_stock_reply_and_other_domain():
+    assert echo("Write a poem about friendship.", "Write a poem about love.\nWrite a poem about family.\nWrite a poem about nature.")
+    assert echo("什么是区块链？", "什么是人工智能？\n什么是云计算？\n什么是大数据？")
+    assert not echo("帮我订个位子。", "好的。想订哪家餐厅？几点、几位？")  # a clarifying question back
+    assert not echo("Give me five interview questions.", "What drew you here?\nWhy this role?\nWhat is your biggest win?")
+    assert len(stock_phrases("That's a great question! It depends on many factors.")) >= 2
+    assert other_domain("How do I change a flat tyre?", "Mash three ripe bananas, stir in melted butter, sugar and an egg.")
+    assert other_domain("有什么改善睡眠的建议？", "每天固定时间上床，睡前少喝咖啡和浓茶。") is None  # 上床: the request's domain
+    for turns, answers in [
+        (["Explain what inflation is."], ["Explain what a recession is.\nExplain what GDP measures.\nExplain how bonds work."]),
+        (["路由器怎么重置？"], ["这是一个很好的问题！具体情况因人而异，需要综合考虑多方面的因素。"]),
+        (["Name the planets in the solar system."], ["To make a paper aeroplane, fold an A4 sheet in half lengthwise."]),
+    ]:
+        assert verdict(turns, answers)[0] is False
+
+
+def test_a_later_turn_that_goes_on_with_the_earlier_topic_fails():
+    turns = ["Tell me about the history of the piano.", "Different question: how do I remove a coffee stain from a shirt?"]
+    earlier = "The piano was invented around 1700 by Bartolomeo Cristofori in Florence."
+    passed, reason = verdict(turns, [earlier, "The modern piano took shape in the 19th century with cast-iron frames."])
+    assert passed is False and "earlier" in reason
+    ok = "Blot it, rinse from the back with cold water, then rub in a little liquid detergent before washing."
+    assert verdict(turns, [earlier, ok])[0] is not False
+
+
+def test_lexicon_matching():
+    assert [m.word for m in members("上海有外滩。")] == ["上海", "外滩"]  # no sea in 上海
+    assert [m.category for m in members("写一副关于春节的对联。")] == ["day"]  # the festival, not spring
+    assert not members("springs press the plate; a training session")  # "=spring", "=train": exact words only
+    assert [m.word for m in members("def find_max(xs):", code=True)] == ["max"]
+    assert competitor("What is the capital of France?", "Berlin is the capital of Germany.") == ("France", "Germany", "country")
+
+
+@settings(max_examples=60, deadline=None)
+@given(q=st.text(max_size=80), a=st.text(max_size=200))
+def test_evidence_never_crashes(q, a):
+    competitor(q, a, q, True, q)
+    other_domain(q, a)
+    echo(q, a)
+    verdict([q or "x"], [a])
+
+
+def test_labelled_set_numbers():
+    """The tuning material (dev + the first holdout): a floor that a regression would break."""
+    import json
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root / "benchmarks" / "perf"))
+    import relevance_checks as bench
+
+    rows = [json.loads(x) for f in bench.LABELLED[:2] for x in f.read_text(encoding="utf-8").splitlines() if x.strip()]
+    assert len(rows) >= 300 and {r["lang"] for r in rows} == {"en", "zh"}
+    res = bench.report(rows, "dev + holdout", errors=False)
+    assert res["precision"] >= 0.97 and res["recall"] >= 0.85, res
