@@ -10,6 +10,8 @@
     [trl]                     # any other trl.SFTConfig / TrainingArguments keyword, passed through verbatim
     neftune_noise_alpha = 5
     optim = "adamw_torch_fused"
+    [trajectory]              # trainers.trajectory_options.TrajectoryOptions (harness train --eval-every)
+    every = 50
 
 Unknown keys are errors that name the file, the section and the key. Every option has a default, so an
 absent file means "sensible defaults"; `config_table` shows the effective values.
@@ -29,6 +31,7 @@ from rich.table import Table
 from rich.text import Text
 
 from trainers.options import LoraOptions, SFTOptions, check_trl_args
+from trainers.trajectory_options import TrajectoryOptions
 
 
 @dataclass
@@ -36,14 +39,15 @@ class TrainConfig:
     sft: SFTOptions = field(default_factory=SFTOptions)
     lora: LoraOptions = field(default_factory=LoraOptions)
     trl: dict[str, Any] = field(default_factory=dict)  # extra SFTConfig keywords, verbatim
+    trajectory: TrajectoryOptions = field(default_factory=TrajectoryOptions)
     source: str | None = None  # the TOML file it came from (for messages and the report)
 
     def to_dict(self) -> dict[str, Any]:
         return {"sft": dataclasses.asdict(self.sft), "lora": dataclasses.asdict(self.lora), "trl": dict(self.trl),
-                "source": self.source}
+                "trajectory": dataclasses.asdict(self.trajectory), "source": self.source}
 
 
-SECTIONS = {"sft": SFTOptions, "lora": LoraOptions}
+SECTIONS = {"sft": SFTOptions, "lora": LoraOptions, "trajectory": TrajectoryOptions}
 
 
 def load_train_config(path: Path | str | None) -> TrainConfig:
@@ -59,13 +63,17 @@ def load_train_config(path: Path | str | None) -> TrainConfig:
         raise ValueError(f"{path}: not valid TOML ({e})") from None
     unknown = sorted(set(data) - {*SECTIONS, "trl"})
     if unknown:
-        raise ValueError(f"{path}: unknown section [{unknown[0]}]; valid sections: [sft], [lora], [trl]")
+        raise ValueError(f"{path}: unknown section [{unknown[0]}]; valid sections: [sft], [lora], [trl], [trajectory]")
     parts: dict[str, Any] = {}
     for name, cls in SECTIONS.items():
         parts[name] = _section(path, name, cls, _table(path, name, data.get(name, {})))
     trl = _table(path, "trl", data.get("trl", {}))
     check_trl_args(trl, str(path))
-    return TrainConfig(sft=parts["sft"], lora=parts["lora"], trl=trl, source=str(path))
+    try:
+        parts["trajectory"].check()
+    except ValueError as e:
+        raise ValueError(f"{path}: {e}") from None
+    return TrainConfig(sft=parts["sft"], lora=parts["lora"], trl=trl, trajectory=parts["trajectory"], source=str(path))
 
 
 def _table(path: Path, name: str, value: Any) -> dict[str, Any]:
