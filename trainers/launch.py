@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     console = Console(stderr=True)
     try:
         config = load_train_config(args.config)
+        if config.trajectory.every is not None:  # one process evaluates while the others would wait on it
+            raise ValueError(f"{args.config}: [trajectory] evaluations run under `harness train` only (one process)")
         rows = read_rows(args.data)
         data_stats = json.loads(args.data_stats.read_text(encoding="utf-8")) if args.data_stats else None
     except (OSError, ValueError) as e:

@@ -96,12 +96,21 @@ def compare_target(out: Path, stats: dict[str, Any]) -> tuple[str, str | None]:
     return str(out), None
 
 
-def train_model(base_path: str, data: TrainingData, out: Path, config: TrainConfig, progress: Any = None) -> dict[str, Any]:
+def train_model(
+    base_path: str, data: TrainingData, out: Path, config: TrainConfig, progress: Any = None, trajectory: Any = None
+) -> dict[str, Any]:
     """Fine-tune with TRL (trainers/sft.py) and write the model and training_report.{json,md}; returns the
-    training stats. Options SFTConfig rejects, unreadable weights or a full disk are HarnessErrors."""
+    training stats. `trajectory`: a trainers.trajectory.TrajectoryRecorder (`prepare_trajectory`), whose
+    points go into the report. Options SFTConfig rejects, unreadable weights or a full disk are HarnessErrors."""
     from trainers.sft import run_training
 
+    hooks: dict[str, Any] = {}
+    if trajectory is not None:
+        from trainers.trajectory import TrajectoryCallback
+
+        hooks = {"callbacks": [TrajectoryCallback(trajectory)], "after_save": trajectory.finish}
     try:
-        return run_training(base_path, [{"messages": r["messages"]} for r in data.rows], out, config, data.report, progress)
+        return run_training(base_path, [{"messages": r["messages"]} for r in data.rows], out, config, data.report, progress,
+                            **hooks)
     except (ValueError, OSError) as e:
         raise HarnessError(f"training failed ({config.source or 'default options'}): {e}") from None

@@ -1,7 +1,8 @@
 """The training report: training_report.json, training_report.md and loss.png in the output directory.
 
-JSON carries everything (stats, effective config, caller's data statistics, versions); the Markdown is the
-human summary and links the PNG. Every file is written atomically (temp file + os.replace).
+JSON carries everything (stats, effective config, caller's data statistics, versions, and with
+`--eval-every` the trajectory: harness.trajectory.Trajectory, or null); the Markdown is the human summary
+and links the PNG. Every file is written atomically (temp file + os.replace).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def build_report(
         "lora": stats.get("lora"),
         "added_tokens": stats.get("added_tokens"),
         "loss_history": stats.get("log_history", []),
+        "trajectory": stats.get("trajectory"),  # points evaluated on a suite during training (None: not asked)
         "device": stats.get("device"),
         "versions": library_versions(),
         "files": {"markdown": "training_report.md", "loss_plot": "loss.png"},
@@ -195,6 +197,16 @@ def _clean_lines(data: dict[str, Any]) -> list[str]:
     return out
 
 
+def _trajectory_lines(trajectory: dict[str, Any] | None) -> list[str]:
+    if not trajectory:
+        return []
+    from harness.trajectory import Trajectory
+    from reports.train_trajectory import render_markdown as trajectory_markdown
+
+    return ["## Trajectory", "", trajectory_markdown(Trajectory.model_validate(trajectory)),
+            "Chart: `harness report` on this directory with `--html FILE`.", ""]
+
+
 def render_markdown(report: dict[str, Any], config: TrainConfig) -> str:
     t = report["training"]
     lines = [
@@ -221,6 +233,7 @@ def render_markdown(report: dict[str, Any], config: TrainConfig) -> str:
         "",
         "![loss curve](loss.png)",
         "",
+        *_trajectory_lines(report.get("trajectory")),
         "## Data",
         "",
     ]

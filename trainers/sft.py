@@ -18,7 +18,7 @@ import platform
 import random
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from transformers import (
     PreTrainedModel,
     PreTrainedTokenizerBase,
     PrinterCallback,
+    TrainerCallback,
     set_seed,
 )
 from transformers.trainer_utils import get_last_checkpoint
@@ -119,8 +120,10 @@ def build_trainer(
     eval_rows: Sequence[dict[str, Any]] = (),
     peft_config: Any = None,
     trl_args: dict[str, Any] | None = None,
+    callbacks: Sequence[TrainerCallback] = (),
 ) -> CountingSFTTrainer:
-    """The configured SFTTrainer (tokenization happens here: `trainer.train_dataset` holds the labels)."""
+    """The configured SFTTrainer (tokenization happens here: `trainer.train_dataset` holds the labels);
+    `callbacks` are added after the progress bar's (e.g. trainers.trajectory's evaluations)."""
     check_trl_args(trl_args or {})
     cuda = torch.cuda.is_available()
     bf16 = opts.bf16 if opts.bf16 is not None else bool(cuda and torch.cuda.is_bf16_supported())
@@ -171,10 +174,10 @@ def build_trainer(
         raise ValueError(f"SFTConfig rejected the options ([sft]/[trl]): {e}") from e
     dataset = Dataset.from_list([{"messages": list(r["messages"])} for r in rows])
     eval_dataset = Dataset.from_list([{"messages": list(r["messages"])} for r in eval_rows]) if evaluate else None
-    callbacks = [RichStepCallback(progress, "SFT")] if progress is not None else None
+    added = [RichStepCallback(progress, "SFT")] if progress is not None else []
     trainer = CountingSFTTrainer(
         model=model, args=args, train_dataset=dataset, eval_dataset=eval_dataset, processing_class=tokenizer,
-        callbacks=callbacks, peft_config=peft_config,
+        callbacks=[*added, *callbacks] or None, peft_config=peft_config,
     )
     if progress is not None:
         trainer.remove_callback(PrinterCallback)  # with tqdm off, HF prints every log dict; the bar shows the loss
@@ -252,6 +255,7 @@ def train_sft(
     *,
     lora: LoraOptions | None = None,
     trl_args: dict[str, Any] | None = None,
+    callbacks: Sequence[TrainerCallback] = (),
 ) -> dict[str, Any]:
     """Fine-tune the model at `base_path` on chat `rows`; save the result to `out_dir` (main process only).
     Returns stats (the same on every rank)."""
@@ -274,7 +278,7 @@ def train_sft(
         # Checkpoints live next to the model so `resume` finds them; without them, Trainer gets a scratch dir.
         workdir = str(out / CHECKPOINTS) if keep_checkpoints else scratch
         trainer = build_trainer(model, tokenizer, train_rows, workdir, opts, progress,
-                                eval_rows=eval_rows, peft_config=peft_config, trl_args=trl_args)
+                                eval_rows=eval_rows, peft_config=peft_config, trl_args=trl_args, callbacks=callbacks)
         sharded = trainer.is_fsdp_enabled or trainer.is_deepspeed_enabled
         if use_lora and sharded:  # merging a sharded PeftModel on rank 0 is not implemented (untested ground)
             raise NotImplementedError("[lora] with FSDP/DeepSpeed is not supported here; launch LoRA runs with DDP")
@@ -374,6 +378,18 @@ def save_chat_model(
     at the chat eos and at the base model's `</s>`. `state_dict`: the full weights gathered from sharded
     (FSDP / ZeRO-3) training."""
     out = Path(out_dir)
+    set_chat_generation(model, tokenizer)
+    if state_dict is not None:
+        state_dict = {k: v.to("cpu", dtype=torch.float32) for k, v in state_dict.items()}
+        model.save_pretrained(out, safe_serialization=True, state_dict=state_dict)
+    else:
+        model.to("cpu", dtype=torch.float32).save_pretrained(out, safe_serialization=True)
+    tokenizer.save_pretrained(out)
+
+
+def set_chat_generation(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase) -> None:
+    """The generation settings a saved chat model carries: stop at the chat eos (and `</s>` of a `<s>` base),
+    pad and bos from the tokenizer. In place, on the config only: the weights are untouched."""
     im_end = tokenizer.convert_tokens_to_ids(IM_END)
     if tokenizer.eos_token_id is not None:
         eos = tokenizer.eos_token_id
@@ -383,12 +399,6 @@ def save_chat_model(
         set_eos(model, eos, extra=extra)
     model.generation_config.pad_token_id = tokenizer.pad_token_id
     model.generation_config.bos_token_id = tokenizer.bos_token_id
-    if state_dict is not None:
-        state_dict = {k: v.to("cpu", dtype=torch.float32) for k, v in state_dict.items()}
-        model.save_pretrained(out, safe_serialization=True, state_dict=state_dict)
-    else:
-        model.to("cpu", dtype=torch.float32).save_pretrained(out, safe_serialization=True)
-    tokenizer.save_pretrained(out)
 
 
 def run_training(
@@ -398,13 +408,20 @@ def run_training(
     config: TrainConfig | None = None,
     data_stats: dict[str, Any] | None = None,
     progress: Progress | None = None,
+    *,
+    callbacks: Sequence[TrainerCallback] = (),
+    after_save: Callable[[Path, dict[str, Any]], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """prepare -> train -> save -> report: fine-tune `base` on normalised chat rows into `out_dir` and write
     training_report.{json,md} + loss.png there (main process only). Returns the training stats, with
-    `report` (the report paths, on the main process)."""
+    `report` (the report paths, on the main process). `after_save(out_dir, stats)` runs on the main process
+    once the model is saved and returns more stats for the report (the trajectory's last point is
+    evaluated there, on the saved weights)."""
     config = config or TrainConfig()
-    stats = train_sft(base, rows, out_dir, config.sft, progress, lora=config.lora, trl_args=config.trl)
+    stats = train_sft(base, rows, out_dir, config.sft, progress, lora=config.lora, trl_args=config.trl, callbacks=callbacks)
     if _is_main_process():
+        if after_save is not None:
+            stats.update(after_save(Path(out_dir), stats))
         stats["report"] = {k: str(v) for k, v in write_report(out_dir, stats, config, base, data_stats).items()}
     return stats
 
