@@ -35,11 +35,12 @@ from harness.cli.common import (
     print_models,
     print_notes,
 )
-from harness.cli.render import show_arms, show_comparison, show_run
+from harness.cli.render import show_arms, show_comparison, show_run, show_trajectory
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
 from harness.outputs import check_outputs
 from harness.results import ArmsComparison, Comparison
+from harness.trajectory import is_training_report
 
 DpOpt = Annotated[int | None, typer.Option("--dp", help="N engine replicas per model on Ray (data parallel; RAY_ADDRESS for a cluster).")]
 TpOpt = Annotated[int | None, typer.Option("--tp", help="vLLM: split each model over N GPUs (tensor_parallel_size).")]
@@ -331,7 +332,11 @@ def run(
 
 
 def report(
-    results_path: Annotated[Path, typer.Argument(help="A results JSON written by compare (two models or more) or run.")],
+    results_path: Annotated[
+        Path,
+        typer.Argument(help="A results JSON written by compare (two models or more) or run; or a `harness train --out` "
+                       "dir / its training_report.json (the trajectory)."),
+    ],
     examples: ExamplesOpt = None,
     detail: DetailOpt = False,
     html_path: HtmlOpt = None,
@@ -341,8 +346,12 @@ def report(
         float | None, typer.Option("--alpha", help="Recompute verdicts at this significance level.")
     ] = None,
 ) -> None:
-    """Render saved results again, without generating (terminal, and --html/--md/--junit files)."""
+    """Render saved results again, without generating (terminal, and --html/--md/--junit files); a training
+    run's trajectory (`harness train --eval-every`) from its output directory."""
     con = console()
+    if is_training_report(results_path):
+        show_trajectory(con, results_path, html_path, md_path, junit_path, alpha)
+        return
     try:
         check_outputs({"--html": html_path, "--md": md_path, "--junit": junit_path}, {"the results file": results_path})
         api.check_alpha(alpha)

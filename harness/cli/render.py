@@ -134,3 +134,28 @@ def show_run(con: Console, results: RunResult, json_path: Path | None = None) ->
     render_run(results, con)
     if json_path:
         con.print(f"results written to [bold]{escape(str(json_path))}[/]")
+
+
+def show_trajectory(
+    con: Console, path: Path, html_path: Path | None, md_path: Path | None, junit_path: Path | None, alpha: float | None
+) -> None:
+    """`harness report OUT/` (or OUT/training_report.json): the trajectory table, and --html (with charts) / --md."""
+    from harness.outputs import check_outputs
+    from harness.trajectory import load_trajectory
+    from reports.train_trajectory import render_terminal, write_html
+    from reports.train_trajectory import write_markdown as write_trajectory_md
+
+    try:
+        if junit_path is not None or alpha is not None:
+            raise HarnessError("--junit and --alpha need compare results; a training report has a trajectory only")
+        check_outputs({"--html": html_path, "--md": md_path}, {"the training report": path})
+        trajectory = load_trajectory(path)
+        render_terminal(trajectory, con)
+        if html_path:
+            write_html(html_path, trajectory, source=str(path))
+            con.print(f"HTML report written to [bold]{escape(str(html_path))}[/]")
+        if md_path:
+            write_trajectory_md(md_path, trajectory)
+            con.print(f"Markdown summary written to [bold]{escape(str(md_path))}[/]")
+    except HarnessError as e:
+        fail(e)

@@ -11,7 +11,10 @@ Steps, each visible on the terminal:
    the cleaning report go to OUT/data/;
 3. print the effective training configuration (`--config train.toml` or the defaults) and train
    (trainers/sft.py: loss on assistant tokens only, EOS learned, chat template added if missing);
-4. OUT/ holds the model, its tokenizer and chat template, training_report.{json,md} and loss.png;
+   with `--eval-every N`, evaluate on `--eval-suite` (default: demo) at step 0 (the base), every N steps and
+   on the saved output, one console line per point (trainers/trajectory.py);
+4. OUT/ holds the model, its tokenizer and chat template, training_report.{json,md} (with the trajectory)
+   and loss.png; `harness report OUT` shows the trajectory;
 5. with `--compare`, run `harness compare BASE OUT` on `--suite` (default: demo).
 
 Exit codes: 0 done (with --compare and --gate: 1 when the gate fails), 2 bad input or nothing to train on.
@@ -31,6 +34,7 @@ from harness.cli.data import print_clean_summary
 from harness.cli.evaluate import compare_models
 from harness.cli.render import show_comparison
 from harness.errors import HarnessError
+from trainers.trajectory_options import TrajectoryOptions, knob_help
 
 DataOpt = Annotated[
     list[str],
@@ -56,6 +60,9 @@ def train(
     gate: Annotated[bool, typer.Option("--gate", help="With --compare: apply the CI gate; exit 1 if it fails.")] = False,
     json_path: Annotated[Path | None, typer.Option("--json", help="With --compare: write the results document here.")] = None,
     harness_config: Annotated[Path | None, typer.Option("--harness-config", help="harness.toml for model names and --compare.")] = None,
+    eval_every: Annotated[int | None, typer.Option("--eval-every", help=knob_help("every"))] = None,
+    eval_suite: Annotated[str | None, typer.Option("--eval-suite", help=knob_help("suite"))] = None,
+    eval_limit: Annotated[int | None, typer.Option("--eval-limit", help=knob_help("limit"))] = None,
 ) -> None:
     """Fine-tune a base model on SFT data (cleaned first), write a training report, optionally compare."""
     from harness.api import load_config, resolve_models
@@ -77,7 +84,15 @@ def train(
             raise HarnessError(f"--base {base}: a replay file has no weights to train")
         check_base(base, spec.path)
         con.print(Text.assemble(("base ", "bold"), spec.path, (f"  ({spec.source})", "dim")))
-        refs = against if against is not None else default_against(suite or (["demo"] if compare_after else []))
+        train_cfg.trajectory = trajectory_options(train_cfg.trajectory, eval_every, eval_suite, eval_limit)
+        recorder = None
+        if train_cfg.trajectory.every is not None:
+            from reports.train_trajectory import point_line
+            from trainers.trajectory import prepare_trajectory
+
+            recorder = prepare_trajectory(spec, train_cfg.trajectory, cfg, lambda p: con.print(Text(point_line(p))), out)
+        evaluated = (suite or (["demo"] if compare_after else [])) + ([train_cfg.trajectory.suite] if recorder else [])
+        refs = against if against is not None else default_against(evaluated)
         options = CleanOptions(near_threshold=near_threshold, max_per_category=max_per_category)
         rows = select_rows(data, clean_rows=not no_clean, against=refs, options=options)
         if rows.cleaned is None:
@@ -88,7 +103,7 @@ def train(
         write_data(rows, out)
         con.print(config_table(train_cfg, title=f"training configuration ({train_cfg.source or 'defaults'})"))
         with make_progress(con) as progress:
-            stats = train_model(spec.path, rows, out, train_cfg, progress)
+            stats = train_model(spec.path, rows, out, train_cfg, progress, trajectory=recorder)
     except HarnessError as e:
         fail(e)
         return
@@ -104,6 +119,9 @@ def train(
     ))
     con.print(Text(f"model, tokenizer and chat template: {out}"))
     con.print(Text(f"report: {out / 'training_report.md'} (+ .json, loss.png)"))
+    if stats.get("trajectory"):
+        con.print(Text(f"trajectory: {len(stats['trajectory']['points'])} points in training_report.json; "
+                       f"`harness report {out}` shows it (--html FILE for the chart)"))
     if compare_after:
         con.rule("harness compare")
         from trainers.pipeline import compare_target
@@ -119,3 +137,13 @@ def train(
             fail(e)
             return
         show_comparison(con, results, examples=None, json_path=json_path, detail=False)  # the first screen; `harness report` for all
+
+
+def trajectory_options(current: TrajectoryOptions, every: int | None, suite: str | None, limit: int | None) -> TrajectoryOptions:
+    """[trajectory] from the training TOML with the --eval-* flags on top; the suite and limit need an interval."""
+    import dataclasses
+
+    if every is None and current.every is None and (suite is not None or limit is not None):
+        raise HarnessError("--eval-suite/--eval-limit need --eval-every N (or [trajectory] every in the training TOML)")
+    flags = {"every": every, "suite": suite, "limit": limit}
+    return dataclasses.replace(current, **{k: v for k, v in flags.items() if v is not None})
