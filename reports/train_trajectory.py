@@ -90,12 +90,14 @@ def render_markdown(t: Trajectory) -> str:
     return "\n".join(lines) + "\n"
 
 
-def line_chart(title: str, series: list[tuple[str, list[tuple[int, float]]]], *, share: bool, width: int = 640) -> str:
-    """An SVG line chart: x = step, one polyline (with a dot and tooltip per point) per named series;
-    `share`: y from 0 to 100%, else from 0 to the largest value."""
+def line_chart(
+    title: str, series: list[tuple[str, list[tuple[int, float]]]], steps: list[int], *, share: bool, width: int = 640
+) -> str:
+    """An SVG line chart: x = step (ticks at `steps`), one polyline (with a dot and tooltip per point) per
+    named series; `share`: y from 0 to 100%, else from 0 to the largest value."""
     left, right, top, bottom, height = 48, 150, 28, 34, 300
     plot_w, plot_h = width - left - right, height - top - bottom
-    xs = [x for _, pts in series for x, _ in pts] or [0]
+    xs = steps or [0]
     x0, x1 = min(xs), max(max(xs), min(xs) + 1)
     y1 = 1.0 if share else max([y for _, pts in series for _, y in pts] + [1e-9]) * 1.05
 
@@ -136,9 +138,10 @@ def charts(t: Trajectory) -> str:
     fams = [(f, [(p.step, p.families[f].rate) for p in t.points if f in p.families and p.families[f].rate is not None])
             for f in t.families()]
     loss = [(p.step, p.loss) for p in t.points if p.loss is not None]
-    out = [line_chart("Pass rate per family", fams, share=True)]
+    steps = [p.step for p in t.points]  # both charts on the same x axis
+    out = [line_chart("Pass rate per family", fams, steps, share=True)]
     if loss:
-        out.append(line_chart("Training loss (logged at each point)", [("loss", loss)], share=False))
+        out.append(line_chart("Training loss (logged at each point)", [("loss", loss)], steps, share=False))
     return '<div class="charts">' + "".join(f'<div class="chart">{c}</div>' for c in out) + "</div>"
 
 
