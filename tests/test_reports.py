@@ -108,7 +108,9 @@ def test_demo_like_compare_shows_significant_improvements(tmp_path):
     assert data["stats"]["alpha"] == 0.05 and data["stats"]["bootstrap"]["resamples"] >= 10_000
     assert head["correctness"]["regressions"] == ["fact-en-11"]
     text = res.output
-    assert text.index("fact-en-11  [factual") < text.index("fact-en-00  [factual")  # regressions first
+    panels = [line for line in text.splitlines() if line.startswith("╭─ ")]
+    assert "fact-en-11  [factual" in panels[0] and "broke: correctness" in panels[0]  # regressions first ...
+    assert len(panels) > 1 and all("fixed:" in p for p in panels[1:])  # ... then the largest improvements
     for part in ("What changed", "95% CI", "p (Holm)", "By category", "By language", "Flips", "Side by side"):
         assert part in text, part
     assert "improved" in text and "\x1b[" not in text  # not a TTY: plain text
