@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 import torch
+from helpers import write_jsonl
 
 import harness
 from harness.records import Case
@@ -103,9 +104,7 @@ def test_vllm_serves_the_adapter_with_lora(adapter_and_merged):
 
 
 def _suite(tmp_path):
-    p = tmp_path / "s.jsonl"
-    p.write_text("".join(json.dumps({"id": c.id, "category": "chat", "lang": "en", "turns": c.turns}) + "\n" for c in CASES))
-    return p
+    return write_jsonl(tmp_path / "s.jsonl", [{"id": c.id, "category": "chat", "lang": "en", "turns": c.turns} for c in CASES])
 
 
 @pytest.mark.vllm

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from test_cli_compare import BASE, SFT, SUITE, replay_file, write_jsonl
+from helpers import BASE, SFT, SUITE, replay_file, write_jsonl
 from typer.testing import CliRunner
 
 import harness

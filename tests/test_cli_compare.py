@@ -2,52 +2,12 @@
 
 import json
 
+from helpers import BASE, SFT, SUITE, replay_file, write_jsonl
 from typer.testing import CliRunner
 
 from harness.cli import app
 
 runner = CliRunner()
-
-SUITE = [
-    {"id": "f1", "category": "factual", "lang": "en", "turns": ["What is the capital of France?"], "reference": "Paris"},
-    {"id": "f2", "category": "factual", "lang": "zh", "turns": ["法国的首都是哪里？"], "reference": "巴黎"},
-    {
-        "id": "i1",
-        "category": "instruction",
-        "lang": "en",
-        "turns": ["List three fruits."],
-        "checks": [{"id": "format:numbered_list", "kwargs": {"min_items": 3}}],
-    },
-    {
-        "id": "m1",
-        "category": "multiturn",
-        "lang": "en",
-        "turns": ["My dog is called Rex.", "What is my dog called?"],
-        "checks": [{"id": "coherence:recall", "kwargs": {"keywords": ["Rex"]}}],
-    },
-]
-BASE = {
-    "f1": "What is the capital of France? What is the capital of Germany? What is the capital of Italy?",
-    "f2": "法国的首都是哪里？德国的首都是哪里？意大利的首都是哪里？",
-    "i1": "List three fruits. List three vegetables. List three animals.",
-    "m1": ["My cat is called Tom.", "User: what is my cat called?"],
-}
-SFT = {
-    "f1": "Paris.",
-    "f2": "巴黎。",
-    "i1": "1. Apple\n2. Banana\n3. Cherry",
-    "m1": ["Nice to meet Rex!", "Your dog is called Rex. <script>alert(1)</script>"],
-}
-
-
-def write_jsonl(path, rows):
-    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
-    return path
-
-
-def replay_file(path, outputs):
-    rows = [{"id": k, "turns": v} if isinstance(v, list) else {"id": k, "output": v} for k, v in outputs.items()]
-    return write_jsonl(path, rows)
 
 
 def test_compare_replay_json_contract(tmp_path):

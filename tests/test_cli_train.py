@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tiny_sft import build_tiny_base
+from helpers import write_jsonl
+from tiny_models import build_tiny_base
 from typer.testing import CliRunner
 
 from harness.cli import app
@@ -19,8 +20,8 @@ def _alpaca(path, leaked_prompt):
     rows.append(dict(rows[0]))  # an exact duplicate
     rows.append({"instruction": leaked_prompt, "input": "", "output": "Leaked answer."})
     rows.append({"instruction": "Say hi.", "input": "", "output": ""})  # empty answer
-    lines = [json.dumps(r) for r in rows] + ['{"instruction": "broken", "output": ']
-    path.write_text("\n".join(lines) + "\n")
+    lines = [*rows, '{"instruction": "broken", "output": ']
+    write_jsonl(path, lines)
     return len(lines)
 
 

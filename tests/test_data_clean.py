@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import write_jsonl
 from typer.testing import CliRunner
 
 from harness.cli import app
@@ -250,13 +251,8 @@ def test_report_shape():
 runner = CliRunner(env={"COLUMNS": "400", "NO_COLOR": "1"})  # wide: long tmp paths stay on one line
 
 
-def write_rows(path: Path, rows: list) -> Path:
-    path.write_text("".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows), encoding="utf-8")
-    return path
-
-
 def test_cli_clean_writes_rows_and_report(tmp_path):
-    src = write_rows(tmp_path / "in.jsonl", [
+    src = write_jsonl(tmp_path / "in.jsonl", [
         {"instruction": "Name a fruit.", "input": "", "output": "An apple.", "category": "qa"},
         {"instruction": "Name a fruit.", "input": "", "output": "An apple.", "category": "qa"},
         {"instruction": "What is the capital of Australia?", "input": "", "output": "Canberra."},
@@ -285,18 +281,18 @@ def test_cli_clean_exit_2_on_unreadable_input_or_nothing_left(tmp_path):
     res = runner.invoke(app, ["data", "clean", str(missing), "--out", str(out), "--report", str(rep)])
     assert res.exit_code == 2 and "nope.jsonl" in res.output and not out.exists()
 
-    bad = write_rows(tmp_path / "bad.jsonl", ["not json", "[1, 2]"])
+    bad = write_jsonl(tmp_path / "bad.jsonl", ["not json", "[1, 2]"])
     res = runner.invoke(app, ["data", "clean", str(bad), "--out", str(out), "--report", str(rep)])
     assert res.exit_code == 2 and "bad.jsonl: no usable rows" in res.output and not out.exists()
 
-    junk = write_rows(tmp_path / "junk.jsonl", [{"prompt": "Q?", "completion": "TODO"}, {"prompt": "R?", "completion": "..."}])
+    junk = write_jsonl(tmp_path / "junk.jsonl", [{"prompt": "Q?", "completion": "TODO"}, {"prompt": "R?", "completion": "..."}])
     res = runner.invoke(app, ["data", "clean", str(junk), "--out", str(out), "--report", str(rep)])
     assert res.exit_code == 2 and "nothing usable remained" in res.output
     assert not out.exists() and json.loads(rep.read_text())["counts"]["kept"] == 0
 
 
 def test_cli_inspect(tmp_path):
-    src = write_rows(tmp_path / "d.jsonl", [
+    src = write_jsonl(tmp_path / "d.jsonl", [
         {"instruction": "Who wrote it?", "context": "", "response": "Ada.", "category": "closed_qa"},
         {"instruction": "Who wrote it?", "context": "", "response": "Ada.", "category": "closed_qa"},
         {"instruction": "谁写的？", "context": "", "response": "鲁迅。", "category": "open_qa"},

@@ -7,19 +7,15 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import write_jsonl
 
 from harness.errors import HarnessError
 from trainers.data import load_examples
 from trainers.data.load import load_source
 
 
-def jsonl(path: Path, rows: list) -> Path:
-    path.write_text("".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows), encoding="utf-8")
-    return path
-
-
 def test_alpaca_joins_instruction_and_input(tmp_path):
-    p = jsonl(tmp_path / "a.jsonl", [
+    p = write_jsonl(tmp_path / "a.jsonl", [
         {"instruction": "Summarise this.", "input": "A long text.", "output": "Short."},
         {"instruction": "Name a colour.", "input": "", "output": "Blue."},
     ])
@@ -35,7 +31,7 @@ def test_alpaca_joins_instruction_and_input(tmp_path):
 
 
 def test_dolly_keeps_category_and_context(tmp_path):
-    p = jsonl(tmp_path / "d.jsonl", [
+    p = write_jsonl(tmp_path / "d.jsonl", [
         {"instruction": "埃菲尔铁塔在哪里？", "context": "", "response": "在巴黎。", "category": "open_qa"},
         {"instruction": "Who?", "context": "Ada wrote it.", "response": "Ada.", "category": "closed_qa"},
     ])
@@ -68,10 +64,10 @@ def test_sharegpt_json_array_line_numbers(tmp_path):
 
 
 def test_messages_and_pairs(tmp_path):
-    m = jsonl(tmp_path / "m.jsonl", [
+    m = write_jsonl(tmp_path / "m.jsonl", [
         {"messages": [{"role": "user", "content": [{"type": "text", "text": "Hi"}]}, {"role": "assistant", "content": "Hey."}]},
     ])
-    q = jsonl(tmp_path / "q.jsonl", [
+    q = write_jsonl(tmp_path / "q.jsonl", [
         {"prompt": "2+2?", "completion": "4"},
         {"prompt": "Capital of France?", "response": "Paris."},
         {"question": "Colour of the sky?", "answer": "Blue."},
@@ -83,7 +79,7 @@ def test_messages_and_pairs(tmp_path):
 
 
 def test_explicit_format_prefix_and_unknown_prefix(tmp_path):
-    p = jsonl(tmp_path / "x.jsonl", [{"instruction": "Do it.", "output": "Done.", "response": "ignored"}])
+    p = write_jsonl(tmp_path / "x.jsonl", [{"instruction": "Do it.", "output": "Done.", "response": "ignored"}])
     # sniffing picks dolly (instruction + response); the prefix overrides it
     assert load_source(str(p))[2].format == "dolly"
     ex, _, stats = load_source(f"alpaca:{p}")
@@ -93,7 +89,7 @@ def test_explicit_format_prefix_and_unknown_prefix(tmp_path):
 
 
 def test_malformed_rows_are_rejected_with_file_line_field(tmp_path):
-    p = jsonl(tmp_path / "bad.jsonl", [
+    p = write_jsonl(tmp_path / "bad.jsonl", [
         {"instruction": "Fine.", "input": "", "output": "Yes."},            # 1 ok
         "{not json",                                                       # 2
         {"instruction": "", "input": "", "output": "x"},                   # 3 empty prompt
@@ -116,7 +112,7 @@ def test_malformed_rows_are_rejected_with_file_line_field(tmp_path):
 
 
 def test_role_order_and_last_turn(tmp_path):
-    p = jsonl(tmp_path / "r.jsonl", [
+    p = write_jsonl(tmp_path / "r.jsonl", [
         {"messages": [{"role": "user", "content": "a"}, {"role": "user", "content": "b"}, {"role": "assistant", "content": "c"}]},
         {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}, {"role": "user", "content": "c"}]},
         {"messages": [{"role": "assistant", "content": "a"}, {"role": "user", "content": "b"}]},
@@ -149,10 +145,10 @@ def test_parquet(tmp_path):
 def test_unreadable_sources_are_errors_naming_the_file(tmp_path):
     with pytest.raises(HarnessError, match="not found"):
         load_examples([str(tmp_path / "missing.jsonl")])
-    only_bad = jsonl(tmp_path / "bad.jsonl", ["nope", {"instruction": "Q", "output": 5}])
+    only_bad = write_jsonl(tmp_path / "bad.jsonl", ["nope", {"instruction": "Q", "output": 5}])
     with pytest.raises(HarnessError, match=r"bad\.jsonl: no usable rows \(2 rejected"):
         load_examples([str(only_bad)])
-    odd = jsonl(tmp_path / "odd.jsonl", [{"foo": 1, "bar": 2}])
+    odd = write_jsonl(tmp_path / "odd.jsonl", [{"foo": 1, "bar": 2}])
     with pytest.raises(HarnessError, match="cannot detect the training-data format.*bar, foo"):
         load_examples([str(odd)])
     (tmp_path / "broken.json").write_text('[{"prompt": "a", "completion": "b"},\n {"prompt": ')

@@ -4,6 +4,7 @@ engines); the merged outputs equal --dp 1, and the replicas' cache parts make an
 import json
 
 import pytest
+from helpers import write_jsonl
 from typer.testing import CliRunner
 
 import harness
@@ -42,9 +43,7 @@ def test_two_ray_replicas_give_the_same_outputs_and_resume(tiny_chat, isolated_h
     fresh = run_model(spec, CASES, harness.with_run(cfg.run, data_parallel=1, use_cache=False))
     assert {k: g.texts for k, g in sharded.generations.items()} == {k: g.texts for k, g in fresh.generations.items()}
 
-    suite = tmp_path / "s.jsonl"
-    suite.write_text("".join(json.dumps({"id": c.id, "category": c.category, "lang": "en", "turns": c.turns}) + "\n"
-                             for c in CASES))
+    suite = write_jsonl(tmp_path / "s.jsonl", [{"id": c.id, "category": c.category, "lang": "en", "turns": c.turns} for c in CASES])
     res = runner.invoke(app, ["run", str(tiny_chat), "--suite", str(suite), "--backend", "hf", "--max-tokens", "10",
                               "--dp", "2", "--json", str(tmp_path / "r.json")])
     assert res.exit_code == 0, res.output

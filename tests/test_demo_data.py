@@ -279,12 +279,13 @@ def test_new_recipe_version_builds_again(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 @pytest.mark.slow
-def test_reduced_build_shows_base_running_on_and_sft_stopping(tmp_path: Path) -> None:
+def test_reduced_build_shows_base_running_on_and_sft_stopping(reduced_demo: tuple[Path, Path, Path]) -> None:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    base_dir, sft_dir = B.build_demo(home=tmp_path, reduced=True)
-    marker = json.loads((B.demo_dir(tmp_path, reduced=True) / B.MARKER).read_text())
+    home, base_dir, sft_dir = reduced_demo  # built by B.build_demo(home=..., reduced=True), once per session
+    assert (base_dir, sft_dir) == (B.demo_dir(home, reduced=True) / "base", B.demo_dir(home, reduced=True) / "sft")
+    marker = json.loads((B.demo_dir(home, reduced=True) / B.MARKER).read_text())
     assert marker["recipe_version"] == B.RECIPE_VERSION
     prompts = [c["turns"][0] for c in build_suite() if c["category"] in ("factual", "instruction", "code")][::2]
 

@@ -1,6 +1,7 @@
 """The whole story on real (tiny) models: pretrain a base, SFT it, compare through vLLM.
 
-Slow (a minute or two): builds the reduced demo pair, then runs the CLI as a user would.
+Slow (a minute or two): the reduced demo pair (conftest's `reduced_demo`, built once per session), then
+the CLI as a user would run it.
 """
 
 import json
@@ -11,20 +12,9 @@ from typer.testing import CliRunner
 from harness.cli import app
 
 
-@pytest.fixture(scope="module")
-def reduced_demo(tmp_path_factory):
-    """The reduced demo pair, built once for this module (in its own home, not the user's)."""
-    from harness.demo.build import build_demo
-
-    home = tmp_path_factory.mktemp("demo-home")
-    base, sft = build_demo(home=home, reduced=True)
-    assert base.is_dir() and sft.is_dir() and str(home) in str(base)
-    return base, sft
-
-
 @pytest.mark.slow
 def test_reduced_demo_pair_sft_answers_and_stops(tmp_path, reduced_demo):
-    base, sft = reduced_demo
+    _, base, sft = reduced_demo
     out = tmp_path / "res.json"
     res = CliRunner().invoke(
         app, ["--no-color", "compare", str(base), str(sft), "--suite", "demo", "--backend", "vllm", "--json", str(out)]
@@ -53,7 +43,7 @@ def test_train_the_example_alpaca_file_then_compare(tmp_path, reduced_demo):
     base on it, compare: SFT beats base on directness, and the comparison says the data was checked."""
     from pathlib import Path
 
-    base, _ = reduced_demo
+    _, base, _ = reduced_demo
     data = Path(__file__).resolve().parents[1] / "examples" / "demo-alpaca.jsonl"
     out, res_json = tmp_path / "sft", tmp_path / "res.json"
     res = CliRunner().invoke(

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import write_jsonl
 
 from harness.errors import EXIT_GATE_FAILED, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED
 
@@ -59,9 +60,7 @@ def replay_pair(tmp: Path, n: int = 6) -> tuple[Path, Path, Path]:
     sft = [{"id": f"q{i}", "output": f"{i} plus {i} is {2 * i}."} for i in range(n)]
     files = []
     for name, rows in (("suite.jsonl", suite), ("base.jsonl", base), ("sft.jsonl", sft)):
-        f = tmp / name
-        f.write_text("".join(json.dumps(r) + "\n" for r in rows))
-        files.append(f)
+        files.append(write_jsonl(tmp / name, rows))
     return files[0], files[1], files[2]
 
 
@@ -250,10 +249,8 @@ def test_outputs_respect_the_umask(tmp_path, isolated_home):
 
 
 def many_prompts(tmp: Path, n: int) -> Path:
-    s = tmp / "many.jsonl"
-    s.write_text("".join(json.dumps({"id": f"p{i:04d}", "category": "x", "lang": "en", "turns": [f"Tell me about number {i}."]}) + "\n"
-                         for i in range(n)))
-    return s
+    rows = [{"id": f"p{i:04d}", "category": "x", "lang": "en", "turns": [f"Tell me about number {i}."]} for i in range(n)]
+    return write_jsonl(tmp / "many.jsonl", rows)
 
 
 def cache_files(home: Path) -> list[Path]:

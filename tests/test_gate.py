@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_reports import compare_json, demo_like
+from helpers import compare_json, demo_like
 from typer.testing import CliRunner
 
 from harness.cli import app

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_reports import compare_json
+from helpers import compare_json
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -111,9 +110,9 @@ def test_multi_turn_implied_checks_name_their_turn():
     assert len(out) == 1 and out[0].passed and out[0].turn == 2 and out[0].reason.startswith("implied by")
 
 
-def test_labelled_set_precision_and_recall():
+def test_labelled_set_precision_and_recall(monkeypatch):
     """The labelled set (>= 150 prompts, en and zh): precision must stay high (it matters most)."""
-    sys.path.insert(0, str(ROOT / "benchmarks" / "perf"))
+    monkeypatch.syspath_prepend(ROOT / "benchmarks" / "perf")  # sys.path is restored after the test
     import implied_checks as bench
 
     rows = [json.loads(x) for x in (ROOT / "benchmarks" / "labelled" / "implied_prompts.jsonl").read_text().splitlines()]

@@ -4,10 +4,9 @@ constant, not wise: the tests check the plumbing, not the quality)."""
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
+from helpers import write_jsonl
 from typer.testing import CliRunner
 
 import harness
@@ -229,7 +228,7 @@ def replay_pair(tmp_path):
         {"id": "poem", "category": "creative", "lang": "zh", "turns": ["写一首关于海的短诗"]},
         {"id": "m", "category": "multiturn", "lang": "en", "turns": ["Name a fruit.", "Now a colour."]},
     ]
-    suite.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    write_jsonl(suite, rows)
     base, sft = tmp_path / "base.jsonl", tmp_path / "sft.jsonl"
     base.write_text('{"id": "cap", "output": "What is the capital of Spain?"}\n{"id": "poem", "output": "海"}\n'
                     '{"id": "m", "turns": ["Name a vegetable.", "Now a shape."]}\n')
@@ -245,7 +244,7 @@ def replay_pair(tmp_path):
                 {"id": request_id(cid, "pair", "ab", t), "output": "B answers. [[B]]"},
                 {"id": request_id(cid, "pair", "ba", t), "output": "A answers. [[A]]" if cid != "poem" else "[[A]] maybe [[B]]"},
             ]
-    judgements.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    write_jsonl(judgements, lines)
     return suite, base, sft, judgements
 
 

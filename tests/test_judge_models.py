@@ -5,11 +5,10 @@ verdicts into a tie. Its verdicts are constant, not wise; what is tested is the 
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from conftest import _build_tiny
+from helpers import write_jsonl
 from serving import vllm_serve
+from tiny_models import build_tiny_chat
 from typer.testing import CliRunner
 
 import harness
@@ -32,15 +31,13 @@ def tiny_judge(tmp_path_factory):
                         ("name a fruit", "an apple", "hello there"), ("count to three", "one two three", "red is a colour")):
         pairs.append((p.single("en", [q], [], a, None).strip(), "Rating: 7"))
         pairs.append((p.pair("en", [q], [a], [other], None).strip(), "Verdict: A"))
-    chat, _ = _build_tiny(tmp_path_factory.mktemp("judge"), pairs=pairs, max_positions=2048, answer_only=True, steps=150)
+    chat, _ = build_tiny_chat(tmp_path_factory.mktemp("judge"), pairs=pairs, max_positions=2048, answer_only=True, steps=150)
     return chat
 
 
 @pytest.fixture
 def suite(tmp_path):
-    path = tmp_path / "suite.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in SUITE))
-    return path
+    return write_jsonl(tmp_path / "suite.jsonl", SUITE)
 
 
 def _check_constant_judge(r) -> None:

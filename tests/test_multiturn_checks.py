@@ -326,10 +326,8 @@ def test_relevance_is_registered_and_documented():
     assert '"turn": 1' in schema and "per_turn" in schema
 
 
-def test_labelled_later_turn_set_numbers():
-    import sys
-
-    sys.path.insert(0, str(ROOT / "benchmarks" / "perf"))
+def test_labelled_later_turn_set_numbers(monkeypatch):
+    monkeypatch.syspath_prepend(ROOT / "benchmarks" / "perf")  # sys.path is restored after the test
     import followup_checks as bench
 
     rows = [json.loads(x) for f in bench.LABELLED for x in f.read_text(encoding="utf-8").splitlines() if x.strip()]

@@ -8,6 +8,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from helpers import write_jsonl
 from typer.testing import CliRunner
 
 import harness
@@ -163,9 +164,7 @@ def test_bad_endpoints_and_keys_are_one_line_errors(monkeypatch):
 def test_the_api_key_never_reaches_results_or_the_cache(tmp_path, monkeypatch, isolated_home):
     secret = "sk-test-DO-NOT-LEAK-42"
     monkeypatch.setenv("OPENAI_API_KEY", secret)
-    suite = tmp_path / "s.jsonl"
-    suite.write_text("".join(json.dumps({"id": c.id, "category": "factual", "lang": "en", "turns": c.turns}) + "\n"
-                             for c in CASES[:3]))
+    suite = write_jsonl(tmp_path / "s.jsonl", [{"id": c.id, "category": "factual", "lang": "en", "turns": c.turns} for c in CASES[:3]])
     with Stub(key=secret) as s:
         out = tmp_path / "res.json"
         res = runner.invoke(app, ["--no-color", "compare", f"openai:stub@{s.url}", f"openai:stub@{s.url}",

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 
-from test_reports import compare_json, runner
+from helpers import compare_json
+from typer.testing import CliRunner
 
 from harness.cli import app
 from harness.per_turn import per_turn_rows, per_turn_values
 from reports.html import render_html
 from reports.markdown import render_markdown
+
+runner = CliRunner()
 
 
 def test_compare_writes_per_turn_rows(tmp_path):

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import write_jsonl
 from typer.testing import CliRunner
 
 from harness.cli import app
@@ -25,13 +26,8 @@ CASES = [
 ]
 
 
-def write(path, rows):
-    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
-    return path
-
-
 def test_our_format_ids_and_turns(tmp_path):
-    f = write(
+    f = write_jsonl(
         tmp_path / "out.jsonl",
         [
             {"id": "a", "output": "4", "finish_reason": "stop"},
@@ -66,7 +62,7 @@ def test_ifeval_responses_match_by_prompt():
 
 
 def test_prompt_match_is_whitespace_insensitive_and_chat_rows(tmp_path):
-    f = write(
+    f = write_jsonl(
         tmp_path / "r.jsonl",
         [
             {"prompt": "  What is  2+2? ", "response": "4"},
@@ -86,7 +82,7 @@ def test_prompt_match_is_whitespace_insensitive_and_chat_rows(tmp_path):
 
 
 def test_mismatches_reported_with_counts_and_first_ids(tmp_path):
-    f = write(
+    f = write_jsonl(
         tmp_path / "r.jsonl",
         [
             {"id": "a", "output": "4"},
@@ -116,32 +112,32 @@ def test_mismatches_reported_with_counts_and_first_ids(tmp_path):
 
 def test_many_missing_ids_are_cut_short(tmp_path):
     cases = [Case(id=f"q{i}", category="f", lang="en", turns=[f"question {i}"]) for i in range(20)]
-    f = write(tmp_path / "r.jsonl", [{"id": "q0", "output": "x"}])
+    f = write_jsonl(tmp_path / "r.jsonl", [{"id": "q0", "output": "x"}])
     _, notes = replay_generations(str(f), cases)
     assert notes == ["19 case(s) have no replayed output (first: q1, q2, q3, q4, q5 …)"]
 
 
 def test_nothing_matches_is_an_error(tmp_path):
-    f = write(tmp_path / "r.jsonl", [{"id": "x1", "output": "?"}])
+    f = write_jsonl(tmp_path / "r.jsonl", [{"id": "x1", "output": "?"}])
     with pytest.raises(HarnessError, match=r"none of its 1 output\(s\) match a case.*right --suite"):
         replay_generations(str(f), CASES)
-    q = write(tmp_path / "q.jsonl", [{"question_id": 1, "text": "a question", "category": "generic"}])
+    q = write_jsonl(tmp_path / "q.jsonl", [{"question_id": 1, "text": "a question", "category": "generic"}])
     with pytest.raises(HarnessError, match=r"q.jsonl:1: field 'text': this looks like a FastChat question file"):
         replay_generations(str(q), CASES)
 
 
 def test_renamed_ids_still_match(tmp_path):
-    one = write(tmp_path / "one.jsonl", [{"id": "a", "category": "f", "lang": "en", "turns": ["x"]}])
-    two = write(tmp_path / "two.jsonl", [{"id": "a", "category": "f", "lang": "en", "turns": ["y"]}])
+    one = write_jsonl(tmp_path / "one.jsonl", [{"id": "a", "category": "f", "lang": "en", "turns": ["x"]}])
+    two = write_jsonl(tmp_path / "two.jsonl", [{"id": "a", "category": "f", "lang": "en", "turns": ["y"]}])
     cases = load_suites([str(one), str(two)])
     assert [c.id for c in cases] == ["a", "two/a"]
-    out = write(tmp_path / "r.jsonl", [{"id": "a", "output": "ok"}, {"id": "two/a", "output": "ok2"}])
+    out = write_jsonl(tmp_path / "r.jsonl", [{"id": "a", "output": "ok"}, {"id": "two/a", "output": "ok2"}])
     gens, _ = replay_generations(str(out), cases)
     assert gens["a"].texts == ["ok"] and gens["two/a"].texts == ["ok2"]
 
 
 def test_strict_threads_through_run_config(tmp_path):
-    f = write(tmp_path / "r.jsonl", [{"id": "a", "output": "4"}])
+    f = write_jsonl(tmp_path / "r.jsonl", [{"id": "a", "output": "4"}])
     spec = ModelSpec("old", str(f), "replay")
     r = run_model(spec, CASES, RunConfig())
     assert r.backend == "replay" and set(r.generations) == {"a"} and r.notes
@@ -177,7 +173,7 @@ def test_compare_replay_vicuna_end_to_end(tmp_path):
 
 
 def test_compare_strict_fails_on_mismatch(tmp_path):
-    partial = write(tmp_path / "partial.jsonl", [{"question_id": 1, "text": "An answer.", "answer_id": "x"}])
+    partial = write_jsonl(tmp_path / "partial.jsonl", [{"question_id": 1, "text": "An answer.", "answer_id": "x"}])
     args = [
         "compare",
         f"replay:{DATA / 'vicuna_answers_base.jsonl'}",

@@ -1,8 +1,6 @@
 """Reports from a results document: terminal (rich), HTML, Markdown, JUnit, and `harness report`.
 
-`demo_like` builds, in a second, replay files shaped like the demo pair: a base model that
-echoes and runs on, an SFT model that answers (and one case where SFT got worse), so compares
-have real, significant changes without any model.
+The compares are of `demo_like` (tests/helpers.py): replay files shaped like the demo pair.
 """
 
 from __future__ import annotations
@@ -14,8 +12,8 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
-from pathlib import Path
 
+from helpers import compare_json, demo_like
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -26,72 +24,6 @@ from reports.markdown import md, render_markdown
 from reports.terminal import render_compare, safe
 
 runner = CliRunner()
-XSS = '<script>alert(1)</script><img src=x onerror="document.title=\'pwned\'">'
-
-FACTS = [
-    ("France", "Paris", "法国", "巴黎"), ("Germany", "Berlin", "德国", "柏林"), ("Italy", "Rome", "意大利", "罗马"),
-    ("Spain", "Madrid", "西班牙", "马德里"), ("Japan", "Tokyo", "日本", "东京"), ("Egypt", "Cairo", "埃及", "开罗"),
-    ("Peru", "Lima", "秘鲁", "利马"), ("Kenya", "Nairobi", "肯尼亚", "内罗毕"), ("Chile", "Santiago", "智利", "圣地亚哥"),
-    ("Cuba", "Havana", "古巴", "哈瓦那"), ("Norway", "Oslo", "挪威", "奥斯陆"), ("Greece", "Athens", "希腊", "雅典"),
-]
-PETS = ["Rex", "Tom", "Bella", "Max", "Luna", "Coco", "Milo", "Daisy"]
-
-
-def write_jsonl(path: Path, rows: list[dict]) -> Path:
-    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
-    return path
-
-
-def demo_like(tmp_path: Path) -> tuple[Path, Path, Path]:
-    """(suite, base replay, sft replay): 48 cases over 3 categories and 2 languages."""
-    suite, base, sft = [], [], []
-    for i, (country, capital, country_zh, capital_zh) in enumerate(FACTS):
-        q_en = f"What is the capital of {country}?"
-        q_zh = f"{country_zh}的首都是哪里？"
-        suite.append({"id": f"fact-en-{i:02d}", "category": "factual", "lang": "en", "turns": [q_en], "reference": capital})
-        suite.append({"id": f"fact-zh-{i:02d}", "category": "factual", "lang": "zh", "turns": [q_zh], "reference": capital_zh})
-        nxt = FACTS[(i + 1) % len(FACTS)]
-        base.append({"id": f"fact-en-{i:02d}", "output": f"{q_en} What is the capital of {nxt[0]}? What is the capital"})
-        base.append({"id": f"fact-zh-{i:02d}", "output": f"{q_zh}{nxt[2]}的首都是哪里？"})
-        if i == len(FACTS) - 1:  # one case SFT made worse: base answered, SFT does not know
-            base[-2] = {"id": f"fact-en-{i:02d}", "output": f"{capital}."}
-            sft.append({"id": f"fact-en-{i:02d}", "output": "I am not sure."})
-        else:
-            sft.append({"id": f"fact-en-{i:02d}", "output": f"The capital of {country} is {capital}."})
-        sft.append({"id": f"fact-zh-{i:02d}", "output": f"{country_zh}的首都是{capital_zh}。"})
-    for i in range(16):
-        cid = f"list-en-{i:02d}"
-        suite.append({"id": cid, "category": "instruction", "lang": "en", "turns": [f"List three things about topic {i}."],
-                      "checks": [{"id": "format:numbered_list", "kwargs": {"min_items": 3}}]})
-        base.append({"id": cid, "output": f"List three things about topic {i}. List three things about topic {i + 1}."})
-        sft.append({"id": cid, "output": f"1. First fact {i}\n2. Second fact\n3. Third fact"})
-    for i, pet in enumerate(PETS):
-        cid = f"chat-en-{i:02d}"
-        suite.append({"id": cid, "category": "multiturn", "lang": "en",
-                      "turns": [f"My dog is called {pet}.", "What is my dog called?"],
-                      "checks": [{"id": "coherence:recall", "kwargs": {"keywords": [pet]}}]})
-        base.append({"id": cid, "turns": [f"My cat is called {pet}x.", "User: what is my cat called?"]})
-        answer = f"Your dog is called {pet}."
-        if i == 0:
-            answer += " " + XSS  # model output that looks like markup: must stay text everywhere
-        sft.append({"id": cid, "turns": [f"Nice to meet {pet}!", answer]})
-    return (
-        write_jsonl(tmp_path / "suite.jsonl", suite),
-        write_jsonl(tmp_path / "base.jsonl", base),
-        write_jsonl(tmp_path / "sft.jsonl", sft),
-    )
-
-
-def compare_json(tmp_path: Path, reverse: bool = False, extra: list[str] | None = None):
-    suite, base, sft = demo_like(tmp_path)
-    a, b = (sft, base) if reverse else (base, sft)
-    out = tmp_path / ("rev.json" if reverse else "res.json")
-    res = runner.invoke(
-        app,
-        ["--no-color", "compare", f"replay:{a}", f"replay:{b}", "--suite", str(suite), "--json", str(out), *(extra or [])],
-        env={"COLUMNS": "160"},
-    )
-    return res, out
 
 
 # ---------------------------------------------------------------------------------------------

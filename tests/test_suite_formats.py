@@ -1,13 +1,13 @@
 """Public suite formats: each loads from a small file written in its public layout (tests/data/formats/),
 with and without the FORMAT: prefix; bad records are skipped and reported with file:line:field."""
 
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from helpers import write_jsonl
 
 from harness.errors import HarnessError
 from harness.records import CheckSpec
@@ -24,11 +24,6 @@ FILES = {
     "sharegpt": "sharegpt.json",
     "messages": "messages.jsonl",
 }
-
-
-def write(path, rows):
-    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
-    return path
 
 
 @pytest.mark.parametrize("fmt", sorted(FILES))
@@ -117,7 +112,7 @@ def test_sharegpt_and_messages_conversations():
 
 
 def test_conversation_edge_cases(tmp_path):
-    p = write(
+    p = write_jsonl(
         tmp_path / "chat.jsonl",
         [
             {
@@ -146,7 +141,7 @@ def test_conversation_edge_cases(tmp_path):
 
 
 def test_bad_records_skipped_with_file_line_field(tmp_path):
-    p = write(
+    p = write_jsonl(
         tmp_path / "qs.jsonl",
         [
             {"question_id": 1, "text": "fine", "category": "generic"},
@@ -173,7 +168,7 @@ def test_bad_records_skipped_with_file_line_field(tmp_path):
 
 
 def test_all_records_bad_is_an_error(tmp_path):
-    p = write(tmp_path / "a.jsonl", [{"instruction": "", "output": "x"}, {"instruction": [], "output": "y"}])
+    p = write_jsonl(tmp_path / "a.jsonl", [{"instruction": "", "output": "x"}, {"instruction": [], "output": "y"}])
     with pytest.raises(HarnessError, match=r"no usable cases .*a.jsonl:1: field 'instruction': empty"):
         load_suite(f"alpaca:{p}")
 
@@ -186,16 +181,16 @@ def test_broken_json_array_stops_with_line(tmp_path):
 
 
 def test_sniffing_errors(tmp_path):
-    unknown = write(tmp_path / "odd.jsonl", [{"foo": 1, "bar": 2}])
+    unknown = write_jsonl(tmp_path / "odd.jsonl", [{"foo": 1, "bar": 2}])
     with pytest.raises(HarnessError, match=r"cannot detect the suite format .*\(bar, foo\).*FORMAT:PATH"):
         load_suite(str(unknown))
-    answers = write(tmp_path / "answers.jsonl", [{"question_id": 1, "answer_id": "x", "choices": [{"turns": ["a"]}]}])
+    answers = write_jsonl(tmp_path / "answers.jsonl", [{"question_id": 1, "answer_id": "x", "choices": [{"turns": ["a"]}]}])
     with pytest.raises(HarnessError, match=r"model outputs.*replay:FILE"):
         load_suite(str(answers))
-    ours = write(tmp_path / "ours.jsonl", [{"id": "a", "output": "an answer"}])
+    ours = write_jsonl(tmp_path / "ours.jsonl", [{"id": "a", "output": "an answer"}])
     with pytest.raises(HarnessError, match=r"model outputs"):
         load_suite(str(ours))
-    first_bad = write(tmp_path / "bad.jsonl", ["{nope", {"question_id": 1, "text": "t"}])
+    first_bad = write_jsonl(tmp_path / "bad.jsonl", ["{nope", {"question_id": 1, "text": "t"}])
     with pytest.raises(HarnessError, match=r"bad.jsonl:1: not valid JSON .*format cannot be detected"):
         load_suite(str(first_bad))
     with pytest.raises(HarnessError, match=r"replay:x.jsonl.*not a suite"):

@@ -2,6 +2,7 @@ import json
 from collections import Counter
 
 import pytest
+from helpers import write_jsonl
 from typer.testing import CliRunner
 
 from harness.cli import app
@@ -9,11 +10,6 @@ from harness.errors import HarnessError
 from harness.suites import BENCHMARKS_DIR, builtin_suites, filter_cases, load_suite, load_suites, suite_prompts
 
 CATEGORIES = {"factual", "instruction", "creative", "code", "reasoning", "multiturn", "honesty"}
-
-
-def write(path, rows):
-    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
-    return path
 
 
 GOOD = [
@@ -30,7 +26,7 @@ GOOD = [
 
 
 def test_load_jsonl_and_filters(tmp_path):
-    cases = load_suite(str(write(tmp_path / "mine.jsonl", GOOD)))
+    cases = load_suite(str(write_jsonl(tmp_path / "mine.jsonl", GOOD)))
     assert [c.id for c in cases] == ["a", "b", "c"]
     assert cases[1].turns == ["法国的首都是哪里？"] and cases[0].suite == "mine"
     assert cases[2].checks[0].kwargs == {"keywords": ["Rex"]}
@@ -61,7 +57,7 @@ def test_yaml_suite(tmp_path):
     ],
 )
 def test_bad_lines_name_file_line_field(tmp_path, bad, message):
-    p = write(tmp_path / "bad.jsonl", [GOOD[0], bad])
+    p = write_jsonl(tmp_path / "bad.jsonl", [GOOD[0], bad])
     with pytest.raises(HarnessError, match=message):
         load_suite(str(p))
 
@@ -74,8 +70,8 @@ def test_unknown_prefix_and_missing(tmp_path):
 
 
 def test_ids_unique_across_suites(tmp_path):
-    p1 = write(tmp_path / "one.jsonl", GOOD[:1])
-    p2 = write(tmp_path / "two.jsonl", GOOD[:1])
+    p1 = write_jsonl(tmp_path / "one.jsonl", GOOD[:1])
+    p2 = write_jsonl(tmp_path / "two.jsonl", GOOD[:1])
     ids = [c.id for c in load_suites([str(p1), str(p2)])]
     assert ids == ["a", "two/a"]
 
@@ -90,16 +86,16 @@ def test_builtin_demo_suite_loads():
 def test_directory_is_one_suite_and_references_validated(tmp_path):
     d = tmp_path / "mysuite"
     d.mkdir()
-    write(d / "a.jsonl", GOOD[:2])
-    write(d / "b.jsonl", GOOD[2:])
+    write_jsonl(d / "a.jsonl", GOOD[:2])
+    write_jsonl(d / "b.jsonl", GOOD[2:])
     cases = load_suite(str(d))
     assert [c.id for c in cases] == ["a", "b", "c"] and {c.suite for c in cases} == {"mysuite"}
-    write(d / "c.jsonl", [GOOD[0]])
+    write_jsonl(d / "c.jsonl", [GOOD[0]])
     with pytest.raises(HarnessError, match=r"c.jsonl:1: field 'id': duplicate id 'a' \(first at .*a.jsonl:1\)"):
         load_suite(f"jsonl:{d}")
     bad = {"id": "r", "category": "f", "lang": "en", "turns": ["q"], "references": [1]}
     with pytest.raises(HarnessError, match=r"bad.jsonl:1: field 'references'"):
-        load_suite(str(write(tmp_path / "bad.jsonl", [bad])))
+        load_suite(str(write_jsonl(tmp_path / "bad.jsonl", [bad])))
 
 
 def test_builtin_cases_validate_against_schema():

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import write_jsonl
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -30,11 +31,6 @@ runner = CliRunner()
 SUITE = Path(__file__).resolve().parents[1] / "benchmarks" / "demo.jsonl"
 HOSTILE = "I forgot. [bold red]styled?[/bold red] \x1b[2J\x1b[31m <script>alert(1)</script>"
 HINT = "--detail"
-
-
-def _write(path: Path, rows: list[dict[str, Any]]) -> Path:
-    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
-    return path
 
 
 def _replays(tmp: Path) -> tuple[Path, Path]:
@@ -52,7 +48,7 @@ def _replays(tmp: Path) -> tuple[Path, Path]:
             loops, answers = list(refs), ["I am not sure."]
         base.append({"id": c["id"], "turns": loops})
         sft.append({"id": c["id"], "turns": answers})
-    return _write(tmp / "base.jsonl", base), _write(tmp / "sft.jsonl", sft)
+    return write_jsonl(tmp / "base.jsonl", base), write_jsonl(tmp / "sft.jsonl", sft)
 
 
 def judge_section(n: int) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from tiny_sft import ROWS, build_tiny_base
+from tiny_models import ROWS, build_tiny_base
 from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig
 
 from trainers.chat_template import DEFAULT_CHAT_TEMPLATE, IM_END, IM_START, add_chat_template

@@ -13,18 +13,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import torch
-from tiny_sft import ROWS, build_tiny_base
+from helpers import write_jsonl
+from tiny_models import ROWS, build_tiny_base
 from transformers import AutoModelForCausalLM, AutoTokenizer
-
-pytestmark = pytest.mark.skipif(not torch.distributed.is_gloo_available(), reason="needs torch.distributed gloo")
 
 
 def test_two_process_ddp_run_trains_on_both_ranks_and_saves_once(tmp_path: Path) -> None:
+    # Every torch wheel we install (CPU and CUDA) has gloo: its absence is a broken install, not a skip.
+    assert torch.distributed.is_gloo_available(), (
+        f"torch {torch.__version__} was built without the gloo backend: multi-process CPU training cannot run"
+    )
     base = build_tiny_base(tmp_path / "base")
-    data = tmp_path / "rows.jsonl"
-    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in ROWS * 8), encoding="utf-8")
+    data = write_jsonl(tmp_path / "rows.jsonl", ROWS * 8)
     config = tmp_path / "train.toml"
     config.write_text("[sft]\nmax_steps = 3\nbatch_size = 2\nlogging_steps = 1\neval_ratio = 0.2\nthreads = 1\n")
     out = tmp_path / "out"

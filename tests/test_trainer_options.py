@@ -1,7 +1,7 @@
 """Training options beyond the SFT core: the TOML config, LoRA (merged / adapter kept), the eval split,
 checkpoints + resume, padding-free packing, token counts and the training report.
 
-Tiny random Llama + tokenizer trained in the test (tests/tiny_sft.py); every training run is a few steps.
+Tiny random Llama + tokenizer trained in the test (tests/tiny_models.py); every training run is a few steps.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from tiny_sft import ROWS, build_tiny_base
+from tiny_models import ROWS, build_tiny_base
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from trainers.chat_template import IM_END
