@@ -182,11 +182,13 @@ def test_consistency():
     answers = ["The Nile is about 6,650 km long.", "Yes, the Nile is 6650 km long."]
     c = {x.id: x for x in score_coherence(*make_case(["How long is the Nile?", "Sure?"], answers))}
     assert c["coherence:consistency"].passed
-    # the user changed the number: the new one is no contradiction
-    answers = ["The total is 12.", "The total is 15."]
-    c = {x.id: x for x in score_coherence(*make_case(["Add 5 and 7.", "Actually make it 8 and 7."], answers))}
-    assert "coherence:consistency" not in c or c["coherence:consistency"].passed
-    assert stated_facts("长江全长约6300公里。")
+    # the user changed the fact (gave the new number, or said "actually"): the new one is no contradiction
+    answers = ["The bridge is 300 m long.", "The bridge is 350 m long."]
+    for second in ("It was extended to 350 m. How long is it?", "Actually, how long is it?", "How long is it?"):
+        c = {x.id: x for x in score_coherence(*make_case(["How long is the bridge?", second], answers))}
+        assert c["coherence:consistency"].passed is (second != "How long is it?"), (second, c["coherence:consistency"])
+    assert [v for v, _ in stated_facts("长江全长约6300公里。").values()] == [6300.0]
+    assert "total" not in stated_facts("The total is 12.")  # too vague a subject to hold the model to
     c = {x.id: x for x in score_coherence(*make_case(["Hi", "Bye"], ["Hello!", "Goodbye!"]))}
     assert "coherence:consistency" not in c  # nothing checkable
 

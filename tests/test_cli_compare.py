@@ -74,7 +74,13 @@ def test_compare_tiny_models_hf(tmp_path, tiny_raw, tiny_chat):
     assert all(len(c["base"]["outputs"]) == len(c["turns"]) for c in data["cases"])
     # Second run: everything comes from the cache.
     res = runner.invoke(app, [*args, "--max-tokens", "8", "--json", str(out)])
-    assert json.loads(out.read_text())["models"]["sft"]["cached_turns"] == 5
+    assert res.exit_code == 0, res.output
+    again = json.loads(out.read_text())
+    for side in ("base", "sft"):
+        assert (again["models"][side]["cached_turns"], again["models"][side]["generated_turns"]) == (5, 0), side
+    assert [c[s]["outputs"] for c in again["cases"] for s in ("base", "sft")] == [
+        c[s]["outputs"] for c in data["cases"] for s in ("base", "sft")
+    ]
 
 
 def test_cli_errors_are_one_clear_line(tmp_path):

@@ -7,6 +7,7 @@ import json
 import re
 import shlex
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -103,7 +104,11 @@ def test_default_rule_fails_only_on_significant_headline_regressions(tmp_path):
                   row("format", category="code", p=0.001))
     g = gate(doc, tmp_path=tmp_path)
     assert not g["passed"] and len(g["rules"]) == 1
-    assert g["rules"][0]["failures"] == [g["rules"][0]["failures"][0]] and "format: base 0.900 → sft 0.700" in g["rules"][0]["detail"]
+    # one failure: the headline format row (not the category row, not the insignificant directness drop)
+    assert g["rules"][0]["failures"] == [
+        "format: base 0.900 → sft 0.700 (Δ -0.200, 95% CI [-0.300, -0.100], p (Holm) 0.001, n 40, 2 pass→fail)"
+    ]
+    assert "1 regressed: format: base 0.900 → sft 0.700" in g["rules"][0]["detail"]
     assert "directness" not in g["rules"][0]["detail"]
     ok = gate(results(row("directness", base=0.5, sft=0.45, p=0.3, ci=(-0.1, 0.02))), tmp_path=tmp_path)
     assert ok["passed"]
@@ -205,7 +210,13 @@ def test_gate_command_exit_codes_and_outputs(tmp_path):
     )
     assert res.exit_code == 1, res.output
     assert "✗ format floor" in res.output and "sft 0.000 < 0.95" in res.output and "What changed" not in res.output
-    assert all(f.exists() for f in files) and "Gate" in files[2].read_text()
+    md_text, page = files[0].read_text(encoding="utf-8"), files[2].read_text(encoding="utf-8")
+    assert "### Gate: ❌ failed" in md_text and "❌ **format floor**" in md_text and "sft 0.000 &lt; 0.95" in md_text
+    gate_suite = next(s for s in ET.parse(files[1]).getroot().iter("testsuite") if s.get("name") == "sft-harness.gate")
+    cases = {c.get("name"): c for c in gate_suite.findall("testcase")}  # the default rule and the file's
+    assert set(cases) == {"no metric regressed significantly", "format floor"}
+    assert "sft 0.000 < 0.95" in cases["format floor"].find("failure").get("message")
+    assert "Gate" in page and "format floor" in page and "sft 0.000 &lt; 0.95" in page
     # usage and input errors: 2
     assert runner.invoke(app, ["gate", str(tmp_path / "nope.json")]).exit_code == 2
     broken = write(tmp_path, "[[rule]]\nmetric = 'format'\nminn = 1\n")

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from harness.cli import app
 from reports.html import SCRIPT, embed_json, render_html
 from reports.junit import render_junit
-from reports.markdown import md, render_markdown
+from reports.markdown import MAX_CHARS, md, render_markdown
 from reports.terminal import render_compare, safe
 
 runner = CliRunner()
@@ -133,14 +133,30 @@ def test_markdown_summary(tmp_path):
     assert "**directness**" in text and "🟢 improved" in text
     assert "<script>" not in text and "<img" not in text
     assert md("a|b <x> @me [l](u)") == "a\\|b &lt;x&gt; &#64;me \\[l\\](u)"
-    data = json.loads(out.read_text())
-    for c in data["cases"]:  # huge flip lists are cut to fit a PR comment
-        c["id"] = c["id"] * 200
-    data["metrics"] = [r for r in data["metrics"]]
+    assert "Flips:" in text and "(+17 more)" in text  # directness's 47 fixes: the first 30 are named
+
+
+def test_markdown_is_cut_to_fit_a_pr_comment(tmp_path):
+    """Too long for a PR comment: first fewer ids per flip list, then the flips section goes, and a text
+    still too long is cut with a marker."""
     from harness.comparison import recompute_stats
 
-    big = render_markdown(recompute_stats(data))
-    assert len(big) <= 60_000 + 100
+    res, out = compare_json(tmp_path)
+
+    def with_ids_times(k: int) -> str:
+        data = json.loads(out.read_text())
+        for c in data["cases"]:
+            c["id"] = c["id"] * k
+        return render_markdown(recompute_stats(data))
+
+    longer = with_ids_times(40)  # 400-character ids: 10 per list
+    assert len(longer) <= MAX_CHARS and "Flips:" in longer and "(+37 more)" in longer
+    huge = with_ids_times(400)  # even 3 per list do not fit: the section is left out, the rest stays
+    assert len(huge) <= MAX_CHARS and "Flips:" not in huge and "By category and language" in huge
+    data = json.loads(out.read_text())
+    data["models"]["sft"]["name"] = "y" * 70_000
+    cut = render_markdown(data)
+    assert len(cut) <= MAX_CHARS and cut.endswith("… (cut to fit a comment)\n")
 
 
 def test_junit_one_testcase_per_metric_and_rule(tmp_path):
@@ -177,7 +193,17 @@ def test_report_rerenders_and_writes_files_without_generating(tmp_path):
         env={"COLUMNS": "120"},
     )
     assert again.exit_code == 0, again.output
-    assert "What changed" in again.output and all(f.exists() and f.stat().st_size > 100 for f in files.values())
+    assert "What changed" in again.output
+    data = json.loads(out.read_text())
+    head = [r for r in data["metrics"] if r["category"] == "all" and r["lang"] == "all"]
+    page = files["html"].read_text(encoding="utf-8")
+    assert page.count("<details") == 48 and "&lt;script&gt;alert(1)" in page and "<script>alert(1)" not in page
+    text = files["md"].read_text(encoding="utf-8")
+    for r in head:  # a row for every metric, with its number of cases
+        assert re.search(rf"^\| (\*\*|&nbsp;&nbsp;){re.escape(md(r['name']))}(\*\*)? \|.*\| {r['n']} \|", text, re.M), r["name"]
+    assert "<script>" not in text
+    suites = {s.get("name"): s for s in ET.parse(files["xml"]).getroot().iter("testsuite")}
+    assert {c.get("name") for c in suites["sft-harness.metrics"].findall("testcase")} == {r["name"] for r in head}
 
 
 def test_report_upgrades_a_file_written_before_paired_statistics(tmp_path):

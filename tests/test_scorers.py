@@ -690,7 +690,8 @@ def test_edge_inputs_do_not_crash():
 
 
 def test_speed_sanity():
-    """Not a timed assertion (machines vary): just scores a batch and reports the rate."""
+    """Scores a batch and reports the rate. The floor is loose (machines vary, and this one may be shared):
+    it catches a scorer gone pathologically slow (~85 cases/s on 2 busy cores, several hundred when idle)."""
     samples = [
         ("What is the capital of France?", "The capital of France is Paris."),
         ("法国的首都是哪里？", "法国的首都是哪里？德国的首都是柏林，意大利的首都是罗马。"),
@@ -698,8 +699,10 @@ def test_speed_sanity():
     ]
     pairs = [make(p, f"{a} {i}", reference="Paris") for i, (p, a) in enumerate(samples * 300)]
     t0 = time.perf_counter()
-    for case, gen in pairs:
-        score_case(case, gen)
+    scored = [score_case(case, gen) for case, gen in pairs]
     rate = len(pairs) / (time.perf_counter() - t0)
     print(f"\nscorers: {rate:,.0f} cases/s")
-    assert rate > 0
+    # the work was done: only the English answer names Paris, only the Chinese one echoes its question
+    assert [family_passed(s["correctness"]) for s in scored] == [True, False, False] * 300
+    assert [family_passed(s["directness"]) for s in scored[:3]] == [True, False, True]
+    assert rate > 10, f"{rate:.0f} cases/s"

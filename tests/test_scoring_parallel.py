@@ -6,7 +6,7 @@ import threading
 
 from harness.config import ScoringConfig
 from harness.records import FINISH_LENGTH, FINISH_STOP, Case, CheckSpec, Generation, TurnOutput
-from harness.scorers import score_case
+from harness.scorers import parallel, score_case
 from harness.scorers.parallel import CHUNK, score_cases, worker_count
 
 
@@ -34,11 +34,27 @@ def _flat(scores):
     return [{fam: [c.to_dict() for c in checks] for fam, checks in s.items()} for s in scores]
 
 
-def test_parallel_scoring_matches_in_process_and_keeps_order() -> None:
+def _start_methods(monkeypatch) -> list[str]:
+    """Records the multiprocessing start method each score_cases call asks for."""
+    asked: list[str] = []
+    real = parallel.mp.get_context
+
+    def spy(method=None):
+        asked.append(method)
+        return real(method)
+
+    monkeypatch.setattr(parallel.mp, "get_context", spy)
+    return asked
+
+
+def test_parallel_scoring_matches_in_process_and_keeps_order(monkeypatch) -> None:
     pairs = _pairs(3 * CHUNK + 7)  # a partial last chunk
     expected = [score_case(c, g) for c, g in pairs]
     seen: list[int] = []
+    asked = _start_methods(monkeypatch)
+    quiet = parallel._only_quiet_threads()  # in a full session an earlier test may have left a thread running
     got = score_cases(pairs, workers=2, progress=lambda done, total: seen.append(done))
+    assert asked == (["fork"] if quiet else ["forkserver"])  # fork, the cheap path, only when it is safe
     assert _flat(got) == _flat(expected)
     assert seen[-1] == len(pairs) and seen == sorted(seen)
     # some checks fail and some pass: the comparison above is not between empty lists
@@ -57,8 +73,9 @@ def test_workers_score_with_the_options_passed() -> None:
     assert _flat(score_cases(pairs, workers=2)) == _flat(strict)  # nothing of lax_cfg stayed behind
 
 
-def test_forkserver_path_when_other_threads_are_alive() -> None:
+def test_forkserver_path_when_other_threads_are_alive(monkeypatch) -> None:
     pairs = _pairs(2 * CHUNK)
+    asked = _start_methods(monkeypatch)
     stop = threading.Event()
     t = threading.Thread(target=stop.wait, daemon=True)
     t.start()  # like a vLLM engine's threads: forking now would be unsafe
@@ -66,6 +83,7 @@ def test_forkserver_path_when_other_threads_are_alive() -> None:
         got = score_cases(pairs, workers=2)
     finally:
         stop.set()
+    assert asked == ["forkserver"]
     assert _flat(got) == _flat([score_case(c, g) for c, g in pairs])
 
 

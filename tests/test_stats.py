@@ -69,9 +69,11 @@ def test_wilcoxon_exact_small_samples_with_and_without_ties():
     signs = (np.arange(2**8)[:, None] >> np.arange(8)) & 1
     t_all, t_obs, c = signs @ r, r[d > 0].sum(), r.sum() / 2
     assert signed_rank_exact_p(d) == pytest.approx(np.mean(np.abs(t_all - c) >= abs(t_obs - c) - 1e-9))
-    # Deterministic: the same p every time (no random permutation test).
+    # Exact, not a random permutation estimate: 12 non-zero differences (tied 1, 2, 3), all positive. Only the
+    # all-positive sign pattern is that extreme, so the two-sided p is exactly 2 / 2^12.
     b, s = [0, 0, 1, 1, 2] * 4, [1, 0, 3, 1, 5] * 4
-    assert wilcoxon_signed_rank(b, s).p_value == wilcoxon_signed_rank(b, s).p_value
+    res = wilcoxon_signed_rank(b, s)
+    assert (res.nonzero, res.increases, res.decreases) == (12, 12, 0) and res.p_value == 2 / 2**12
 
 
 def test_holm_known_example_and_none_entries():

@@ -182,9 +182,10 @@ def test_core_checks_are_known_to_the_scorers():
 
 
 def test_cli_suites_lists_counts_and_formats():
-    res = CliRunner().invoke(app, ["--no-color", "suites"], env={"COLUMNS": "160"})
-    assert res.exit_code in (0, 2), res.output  # 2 only if another built-in suite is broken
+    res = CliRunner().invoke(app, ["--no-color", "suites"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output  # every built-in suite loads
     out = res.output
+    assert "error:" not in out and all(name in out for name in builtin_suites())
     assert "core" in out and "multiturn" in out and "honesty" in out
     assert "Cases per category × language" in out
     for prefix in (
@@ -199,6 +200,16 @@ def test_cli_suites_lists_counts_and_formats():
         "hf:",
     ):
         assert prefix in out
+
+
+def test_cli_suites_names_a_broken_builtin_suite_and_exits_2(tmp_path, monkeypatch):
+    import harness.suites
+
+    broken = write_jsonl(tmp_path / "broken.jsonl", ['{"id": "x", "category": "factual", "lang": "en"}'])
+    monkeypatch.setattr(harness.suites, "builtin_suites", lambda: {**builtin_suites(), "broken": broken})
+    res = CliRunner().invoke(app, ["--no-color", "suites"], env={"COLUMNS": "200"})
+    assert res.exit_code == 2 and "error:" in res.output and "field 'turns'" in res.output, res.output
+    assert "Cases per category × language" in res.output  # the suites that load are still counted
 
 
 def test_cli_suites_show_filters():

@@ -38,9 +38,12 @@ def test_base_tokenizer_adds_bos_and_has_no_chat_template(base_dir: Path) -> Non
 
 def test_pack_wraps_every_document_in_bos_eos(base_dir: Path) -> None:
     _, tok = _load(base_dir)
-    blocks = pack(["one doc", "another doc"], tok, seq_len=4)
-    flat = blocks.flatten().tolist()
-    assert flat.count(tok.bos_token_id) == 2 or len(flat) < len(tok("one doc")["input_ids"]) * 2
+    stream = [*tok("one doc")["input_ids"], tok.eos_token_id, *tok("another doc")["input_ids"], tok.eos_token_id]
+    assert stream.count(tok.bos_token_id) == 2 and len(stream) >= 12
+    for seq_len in (4, 5):  # the stream cut into full blocks, in order; the remainder is dropped
+        blocks = pack(["one doc", "another doc"], tok, seq_len=seq_len)
+        n = len(stream) // seq_len
+        assert blocks.shape == (n, seq_len) and blocks.flatten().tolist() == stream[: n * seq_len]
     full = pack(["one doc", "another doc"], tok, seq_len=1).flatten().tolist()
     assert full.count(tok.bos_token_id) == 2 and full.count(tok.eos_token_id) == 2
     assert full[0] == tok.bos_token_id and full[-1] == tok.eos_token_id
