@@ -11,8 +11,9 @@ Everything is written by hand here (no model runs); `write_arms(tmp)` returns (s
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from helpers import write_jsonl
 
 CAPITALS = [
     ("France", "Paris"), ("Germany", "Berlin"), ("Italy", "Rome"), ("Spain", "Madrid"), ("Japan", "Tokyo"),
@@ -59,11 +60,6 @@ def arm_outputs(arm: str) -> dict[str, str]:
         prompt = f"List three {thing}."
         out[f"i{i}"] = _listed(thing) if i < lists else f"{prompt} {prompt} {prompt}"
     return out
-
-
-def write_jsonl(path: Path, rows: list[dict]) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    return path
 
 
 def write_arms(tmp: Path, arms: tuple[str, ...] = ("raw", "icl", "ckpt", "sft")) -> tuple[Path, dict[str, Path]]:

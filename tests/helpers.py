@@ -23,6 +23,19 @@ def write_jsonl(path: Path, rows: list) -> Path:
     return path
 
 
+# What differs between two runs of the same compare: when it ran and how long it took.
+VOLATILE = ("created", "seconds")
+
+
+def stable(doc):
+    """A results document without its volatile fields, to compare two runs key for key."""
+    if isinstance(doc, dict):
+        return {k: stable(v) for k, v in doc.items() if k not in VOLATILE}
+    if isinstance(doc, list):
+        return [stable(v) for v in doc]
+    return doc
+
+
 def make_case(turns, answers, checks=(), reference=None, aliases=(), references=(), finish=FINISH_STOP):
     """(case, generation) for a scorer: `turns` and `answers` a string or a list; `checks` (id, kwargs) pairs."""
     turns = [turns] if isinstance(turns, str) else list(turns)
@@ -142,3 +155,32 @@ def compare_json(tmp_path: Path, reverse: bool = False, extra: list[str] | None 
         env={"COLUMNS": "160"},
     )
     return res, out
+
+
+# ---------------------------------------------------------------------------------------------
+# the built-in demo suite replayed: a real comparison of 50 cases, no model run
+
+DEMO_SUITE = Path(__file__).resolve().parents[1] / "benchmarks" / "demo.jsonl"
+# Model text that must reach no report raw: Rich markup, ANSI escapes, a script tag.
+HOSTILE = "I forgot. [bold red]styled?[/bold red] \x1b[2J\x1b[31m <script>alert(1)</script>"
+
+
+def demo_suite_replays(tmp: Path) -> tuple[Path, Path]:
+    """(base, sft) replay files for the built-in demo suite: a base that echoes the prompt in a loop, an SFT
+    model that gives the reference answers, except a multi-turn case it forgets (with HOSTILE text) and a
+    factual case the base knew."""
+    cases = [json.loads(line) for line in DEMO_SUITE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    base, sft = [], []
+    multi = next(c for c in cases if len(c["turns"]) > 1 and c.get("checks"))
+    fact = next(c for c in cases if c["category"] == "factual" and c.get("reference"))
+    for c in cases:
+        refs = c.get("references") or [c.get("reference") or "OK."] * len(c["turns"])
+        loops = [(t + "\n") * 8 for t in c["turns"]]
+        answers = list(refs[: len(c["turns"])])
+        if c is multi:  # SFT forgets what it was told: a multi-turn regression
+            loops, answers = list(refs), answers[:-1] + [HOSTILE]
+        if c is fact:  # base knew it, SFT does not
+            loops, answers = list(refs), ["I am not sure."]
+        base.append({"id": c["id"], "turns": loops})
+        sft.append({"id": c["id"], "turns": answers})
+    return write_jsonl(tmp / "base.jsonl", base), write_jsonl(tmp / "sft.jsonl", sft)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from helpers import BASE, SFT, SUITE, replay_file, write_jsonl
+from helpers import BASE, SFT, SUITE, replay_file, stable, write_jsonl
 from typer.testing import CliRunner
 
 import harness
@@ -19,15 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_FILE = ROOT / "docs" / "results.schema.json"
 runner = CliRunner()
 # What may differ between two runs of the same comparison: wall-clock times and the creation stamp.
-VOLATILE = ("created", "seconds")
 
-
-def _stable(doc):
-    if isinstance(doc, dict):
-        return {k: _stable(v) for k, v in doc.items() if k not in VOLATILE}
-    if isinstance(doc, list):
-        return [_stable(v) for v in doc]
-    return doc
 
 
 def _replay(tmp_path):
@@ -50,7 +42,7 @@ def test_cli_and_api_give_identical_documents_on_tiny_models(tmp_path, tiny_raw,
     cfg = harness.load_config(backend="hf", max_tokens=12, use_cache=False)
     api = harness.compare(str(tiny_raw), str(tiny_chat), suites=[str(suite)], config=cfg)
     cli = json.loads(out.read_text())
-    assert _stable(api.to_json()) == _stable(cli)  # number for number, case for case
+    assert stable(api.to_json()) == stable(cli)  # number for number, case for case
     assert api.metric("directness").verdict == cli["metrics"][0]["verdict"]
     assert api.models.base.generated_turns == 5 and api.n_cases == 4
     jsonschema.validate(cli, json.loads(SCHEMA_FILE.read_text()))
@@ -100,7 +92,7 @@ def test_two_scoring_configs_side_by_side_in_one_process(tmp_path):
     ids = lambda res: {c.id for c in res.case("f1").sft.checks if c.family == "correctness"}  # noqa: E731
     assert ids(plain) == {"correctness:contains"}
     assert ids(lax) == {"correctness:contains", "correctness:exact", "correctness:f1"}
-    assert _stable(again.to_json()) == _stable(plain.to_json())  # nothing of `off` stayed behind
+    assert stable(again.to_json()) == stable(plain.to_json())  # nothing of `off` stayed behind
 
 
 def test_bad_documents_and_future_versions_are_refused(tmp_path):

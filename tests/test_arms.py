@@ -13,9 +13,9 @@ import json
 from pathlib import Path
 
 import pytest
-from arms_data import CAPITALS, arm_outputs, suite_rows, write_arms, write_jsonl
+from arms_data import CAPITALS, arm_outputs, suite_rows, write_arms
+from helpers import demo_suite_replays, stable, write_jsonl
 from rich.console import Console
-from test_api import _stable
 from typer.testing import CliRunner
 
 import harness
@@ -108,7 +108,7 @@ def test_pair_is_the_two_arm_comparison(data, arms):
     pair = arms.pair(refs[3])
     assert pair.kind == "compare" and pair.models.base.name == refs[0] and pair.models.sft.name == refs[3]
     # with its own two-arm statistics (harness.restat) it is harness.compare, number for number
-    assert _stable(harness.restat(pair).to_json()) == _stable(two.to_json())
+    assert stable(harness.restat(pair).to_json()) == stable(two.to_json())
     # as stored, only the Holm-dependent fields differ
     ours = {(r.name, r.category, r.lang): r for r in pair.metrics}
     for r in two.metrics:
@@ -121,7 +121,7 @@ def test_pair_is_the_two_arm_comparison(data, arms):
 
 def test_restat_and_files_reproduce_the_document(tmp_path, arms):
     again = harness.restat(arms)
-    assert _stable(again.to_json()) == _stable(arms.to_json())
+    assert stable(again.to_json()) == stable(arms.to_json())
     harness.save_results(arms, tmp_path / "a.json")
     back = harness.load_results(tmp_path / "a.json")
     assert isinstance(back, ArmsComparison) and back.to_json() == arms.to_json()
@@ -178,7 +178,7 @@ def test_two_arm_cli_json_is_unchanged(tmp_path):
     res = runner.invoke(app, ["--no-color", "compare", f"replay:{files['raw']}", f"replay:{files['sft']}",
                               "--suite", str(suite), "--json", str(out)])
     assert res.exit_code == 0, res.output
-    doc = _stable(json.loads(out.read_text().replace(str(tmp_path), "<TMP>")))
+    doc = stable(json.loads(out.read_text().replace(str(tmp_path), "<TMP>")))
     assert json.dumps(doc, ensure_ascii=False) == json.dumps(json.loads(STORED.read_text()), ensure_ascii=False)
 
 
@@ -290,9 +290,7 @@ def test_html_and_markdown_escape_model_text(tmp_path):
 
 def _demo_arms(tmp: Path, n: int) -> list[str]:
     """n arms on the demo suite: the echoing base, checkpoints that answer more and more cases, the SFT model."""
-    from test_terminal_first_screen import _replays
-
-    base, sft = _replays(tmp)
+    base, sft = demo_suite_replays(tmp)
     b = [json.loads(x) for x in base.read_text().splitlines()]
     s = [json.loads(x) for x in sft.read_text().splitlines()]
     refs = [f"replay:{base}"]

@@ -108,14 +108,13 @@ def test_evidence_never_crashes(q, a):
     verdict([q or "x"], [a])
 
 
-def test_labelled_set_numbers():
+def test_labelled_set_numbers(monkeypatch):
     """The tuning material (dev + the first holdout): a floor that a regression would break."""
     import json
-    import sys
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
-    sys.path.insert(0, str(root / "benchmarks" / "perf"))
+    monkeypatch.syspath_prepend(str(root / "benchmarks" / "perf"))  # undone after the test
     import relevance_checks as bench
 
     rows = [json.loads(x) for f in bench.LABELLED[:2] for x in f.read_text(encoding="utf-8").splitlines() if x.strip()]

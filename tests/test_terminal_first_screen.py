@@ -14,11 +14,10 @@ import copy
 import io
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import write_jsonl
+from helpers import DEMO_SUITE, demo_suite_replays
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -28,27 +27,7 @@ from reports.formatting import pick_first_screen
 from reports.terminal import render_compare
 
 runner = CliRunner()
-SUITE = Path(__file__).resolve().parents[1] / "benchmarks" / "demo.jsonl"
-HOSTILE = "I forgot. [bold red]styled?[/bold red] \x1b[2J\x1b[31m <script>alert(1)</script>"
 HINT = "--detail"
-
-
-def _replays(tmp: Path) -> tuple[Path, Path]:
-    cases = [json.loads(line) for line in SUITE.read_text(encoding="utf-8").splitlines() if line.strip()]
-    base, sft = [], []
-    multi = next(c for c in cases if len(c["turns"]) > 1 and c.get("checks"))
-    fact = next(c for c in cases if c["category"] == "factual" and c.get("reference"))
-    for c in cases:
-        refs = c.get("references") or [c.get("reference") or "OK."] * len(c["turns"])
-        loops = [(t + "\n") * 8 for t in c["turns"]]
-        answers = list(refs[: len(c["turns"])])
-        if c is multi:  # SFT forgets what it was told: a multi-turn regression
-            loops, answers = list(refs), answers[:-1] + [HOSTILE]
-        if c is fact:  # base knew it, SFT does not
-            loops, answers = list(refs), ["I am not sure."]
-        base.append({"id": c["id"], "turns": loops})
-        sft.append({"id": c["id"], "turns": answers})
-    return write_jsonl(tmp / "base.jsonl", base), write_jsonl(tmp / "sft.jsonl", sft)
 
 
 def judge_section(n: int) -> dict[str, Any]:
@@ -75,9 +54,9 @@ def judge_section(n: int) -> dict[str, Any]:
 def compared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The `harness compare` run (default view, with --gate) and its document, with a judge section."""
     tmp = tmp_path_factory.mktemp("first_screen")
-    base, sft = _replays(tmp)
+    base, sft = demo_suite_replays(tmp)
     out = tmp / "res.json"
-    res = runner.invoke(app, ["--no-color", "compare", f"replay:{base}", f"replay:{sft}", "--suite", str(SUITE),
+    res = runner.invoke(app, ["--no-color", "compare", f"replay:{base}", f"replay:{sft}", "--suite", str(DEMO_SUITE),
                               "--json", str(out), "--gate"], env={"COLUMNS": "100"})
     assert res.exit_code in (0, 1), res.output
     doc = json.loads(out.read_text())

@@ -1,7 +1,7 @@
 """`harness train --eval-every N`: the trajectory callback on a tiny training run, its report, its errors.
 
-The base is a tiny Llama only briefly trained on four question/answer pairs (conftest._build_tiny with few
-steps), fine-tuned on those pairs: its pass rates move from step to step, so a point evaluated on the
+The base is a tiny Llama only briefly trained on four question/answer pairs (tiny_models.build_tiny_chat with
+few steps), fine-tuned on those pairs: its pass rates move from step to step, so a point evaluated on the
 wrong weights (the base, an older step, a stale cache entry) shows as a different number.
 """
 
@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import PAIRS, _build_tiny
 from rich.console import Console
+from tiny_models import PAIRS, build_tiny_chat
 from typer.testing import CliRunner
 
 import harness
@@ -41,7 +41,9 @@ def trained(tmp_path_factory):
     root = tmp_path_factory.mktemp("trajectory")
     monkey = pytest.MonkeyPatch()
     monkey.setenv("HARNESS_HOME", str(root / "home"))
-    _, base = _build_tiny(root, steps=10)  # the raw copy: no chat template, as a pretrained base
+    # The raw copy (no chat template, as a pretrained base), 20 steps: at 10 or 40 the five points took only
+    # two distinct values, too few to tell the steps apart.
+    _, base = build_tiny_chat(root, steps=20)
     files = _files(root)
     out = root / "sft"
     res = runner.invoke(app, ["--no-color", "train", "--base", str(base), "--data", str(files["data"]), "--out", str(out),
