@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from harness.scorers.lexicon import ASKED_FOR, NO_COMPETITION
+from harness.scorers.subject import named_en, zh_words
 from harness.scorers.terms import content_terms, stem
 from harness.scorers.topics import Member, domain, members
 
@@ -242,3 +243,62 @@ def shared_with(answer: str, earlier: str) -> float:
     """The share of the answer's content terms that come from `earlier`."""
     a = content_terms(answer)
     return len(a & content_terms(earlier)) / len(a) if a else 0.0
+
+
+# The subject an answer's first sentence announces: what it defines ("The unemployment rate is …",
+# "CPI是…", "市盈率（PE）等于…") or the task it sets out to do ("To jump-start a dead battery: …",
+# "For a job interview: …"). A pronoun or a generic head ("It is…", "The best way…", "这种…") announces
+# nothing of its own.
+_EN_DEFINES_RE = re.compile(
+    r"(?:(?:the|an?)\s+)?(?P<x>[A-Za-z][\w'’().+#-]*(?:\s+[A-Za-z0-9][\w'’().+#-]*){0,4}?)\s+"
+    r"(?:is|are|means|refers to|stands for|measures|describes)\s+(?:the|an?|when|how|what|one|just|simply|basically|you|that|to)\b"
+    r"|(?P<f>`?[A-Za-z_][\w.]*\(\)`?)\s",  # a function: "map() applies…"
+    re.I,
+)
+_EN_TASK_RE = re.compile(r"(?:to|for|in)\s+(?P<x>(?:(?:a|an|the)\s+)?[a-z][\w'’-]*(?:\s+[\w'’-]+){0,5}?)\s*[:,]", re.I)
+_ZH_DEFINES_RE = re.compile(r"(?P<x>[A-Za-z0-9\u4e00-\u9fff（）()]{2,14}?)(?:是指|指的是|就是|的意思是|表示|等于|是一种|是一个|是一门|是)")
+_GENERIC_HEADS = frozenset(
+    """it this that these those they there here he she we you i answer key way best trick secret idea point step steps
+    thing things reason reasons difference short simple main important good first rule tip tips one goal result truth
+    problem question fact easiest quickest simplest honest general common basic rough overall usual typical process""".split()
+)
+_ZH_GENERIC_HEADS = re.compile(r"^(?:这|那|它|他|她|其|答案|简单|一般|通常|总的|主要|关键|方法|原因|区别|不同|首先|其实|总之|所谓)")
+
+
+def announced(answer: str) -> str | None:
+    """What the answer's first sentence announces as its own subject, else None."""
+    head = answer.strip().lstrip("*#>-_ \t\"'“「《")
+    first = re.split(r"(?<=[.!?。！？:：\n])", head[:300], maxsplit=1)[0]
+    if _ZH_RE.search(first[:12]):
+        m = _ZH_DEFINES_RE.match(first)
+        x = re.sub(r"[（(][^）)]*[）)]?", "", m.group("x")) if m else ""
+        if m and not _ZH_GENERIC_HEADS.match(x) and (len(_ZH_RE.findall(x)) >= 2 or re.search(r"[A-Za-z]{2,}", x)):
+            return x
+        return None
+    m = _EN_DEFINES_RE.match(first) or _EN_TASK_RE.match(first)
+    if not m:
+        return None
+    if m.groupdict().get("f"):
+        return m.group("f").strip("`")
+    words = [w.lower() for w in re.findall(r"[A-Za-z][\w'’-]*", m.group("x"))]
+    if not words or words[0] in _GENERIC_HEADS or all(w in _GENERIC_HEADS or len(w) < 3 for w in words):
+        return None
+    return m.group("x").strip()
+
+
+_ZH_ANCHOR_FLAGS = ("ns", "nr", "nrt", "nt")  # places, people, organisations (jieba's "nz" tags too many common words)
+_ANCHOR_RE = re.compile(r"\b[A-Z]{2,}\b|《[^》\n]{1,30}》")
+
+
+def anchors(answer: str, places: bool = True) -> list[str]:
+    """The names an answer's opening (400 characters) states of its own: capitalised names inside a sentence,
+    acronyms ("EGCG", "HTTP"), titles (《劳动合同法》), Chinese place, person and organisation names. Without
+    `places`, no place names: a place is often where a named subject lies ("Japan's former capital…")."""
+    head = answer.strip()[:400]
+    found = [n for n in named_en(head) if not re.match(r"I['’]", n)] + _ANCHOR_RE.findall(head)
+    if not places:
+        found = [n for n in found if not any(m.category in _SETTING for m in members(n))]
+    if _ZH_RE.search(head):
+        flags = _ZH_ANCHOR_FLAGS if places else tuple(f for f in _ZH_ANCHOR_FLAGS if f != "ns")
+        found += [w for w, f in zh_words(head) if f in flags and len(w) >= 2]
+    return list(dict.fromkeys(found))

@@ -44,7 +44,7 @@ REWORK_ON, REWORK_OFF = 0.2, 0.1  # a reworked answer keeps >= 20% of the earlie
 _ZH_RE = re.compile(r"[\u4e00-\u9fff]")
 RARE_CHAR_FREQ = 3000  # jieba dictionary count below which a single character carries a subject ("沙", "秋", "熊")
 _OPENING_NAME_RE = re.compile(r"(?:[A-Z][a-z]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z]+|of|de|the|van|von))*(?=\s+(?:is|was|has|had|are|were|lies|sits|stands|became|carries|wrote|painted|founded|follows|tells|began|begins|"
-    r"ended|remains|offers|features|describes|opened|covers|includes|lives|grows)\b)")
+    r"ended|remains|offers|features|describes|opened|covers|includes|lives|grows|[a-z]{3,}(?:s|ed))\b)")
 _LANGUAGE_CATS = ("country", "language")
 # what follows a name that a sentence is about ("大阪约有…", "刘邦于…", "故宫位于…"), not a label ("上联：") or a word
 # jieba takes for a name ("明白了")
@@ -154,6 +154,14 @@ def judge(
     if earlier and own and not _mentioned(answer, own) and offtopic.goes_on(prompt, answer, earlier):
         return False, f"goes on with the earlier turns' topic instead of {_shown(own)}"
     hit = _mentioned(answer, [*specific, *(extra or [])], names=frozenset(subject.named) | frozenset(extra or []))
+    if hit and not extra and not subject.inherited and not subject.asks_for_name and not _FACTOID_RE.search(prompt[:300]):
+        # a word of the request said in passing ("climate", "Python") does not make an answer that opens with
+        # another subject ("The Amazon rainforest has…", "map() applies…") about the request's own
+        terms = list(dict.fromkeys([*specific, *subject.generic]))
+        missing = [t for t in terms if not mentions(answer, t)]
+        other = offtopic.announced(answer) or (None if _ZH_RE.search(answer[:20]) else _opening_entity(answer))
+        if len(missing) * 2 >= len(terms) and other and not _related(other, " ".join([prompt, context, *terms])):
+            return False, f"mentions {hit[0]!r} but is about {other!r}, not {_shown(missing)}{where}"
     if hit:
         via = "" if hit[1].lower() == hit[0].lower() else f" (as {hit[1]!r})"
         return True, f"mentions {hit[0]!r}{via}"
@@ -161,21 +169,61 @@ def judge(
     passive = opener and re.match(re.escape(opener) + r"\s+(?:is|was|were|are)\s+(?:\w+ly\s+)?(?:written|painted|composed|invented|directed|built|founded|credited)\b", answer.strip().lstrip("*#>-_ \t\"'“《"))
     if opener and (passive or not subject.asks_for_name) and normalize(opener) not in normalize(context + " " + prompt):
         return False, f"is about {opener!r}, not {_shown(specific)}{where}"
+    own_subject = offtopic.announced(answer)
+    if own_subject and not subject.asks_for_name and not _FACTOID_RE.search(prompt[:300]) and not _related(own_subject, " ".join([prompt, context, *specific, *(extra or [])])):
+        return False, f"sets out to talk about {own_subject!r}, not {_shown(specific)}{where}"
     stock = offtopic.stock_phrases(answer)
     if len(stock) >= 2 and not re.search(r"\d", answer) and not _mentioned(answer, subject.generic, related=False):
         return False, f"a generic reply ({_shown(stock)}) that says nothing about {_shown(specific)}"
     other = None if subject.inherited else offtopic.other_domain(asked, answer, code)
     if other:
         return False, f"asked about {other[0]!r}; the answer is about {_shown(other[1])}, another matter{where}"
+    if _disjoint_allowed(subject, prompt, answer) and not _related(answer[:2000], " ".join([prompt, context, *(extra or [])])):
+        names = offtopic.anchors(answer, places=not subject.named)
+        if names:
+            return False, f"shares no word with the request about {_shown(specific)} and names {_shown(names)} instead{where}"
     return None  # no mention, but no evidence of another subject either: a paraphrase or a bare answer
+
+
+# a question for a name, a time or a number: a bare answer ("In 1945: …", "In Europe, …") need not restate it
+_FACTOID_RE = re.compile(
+    r"\b(?:who|whom|when|where|which|how (?:many|much|long|old|far|tall|big|high|deep)|what (?:year|time|day|date|age))\b"
+    r"|谁|哪|几|多少|什么时候|何时|多久|多大|多高|多长|多远", re.I)
+
+
+# requests whose good answers often share no word with them: a poem, a slogan, advice ("How do I…", "怎么…")
+_OBLIQUE_RE = re.compile(
+    r"poem|poetry|haiku|story|quote|slogan|tagline|toast|tweet|lyrics|limerick|how (?:do|can|should) i|how to|tips"
+    r"|诗|故事|名言|口号|对联|广告语|标语|歌词|祝福|怎么|如何|建议", re.I)
+# an answer that opens by pointing back at the subject ("It is…", "这种…") or with a bare yes/no
+_POINTS_BACK_RE = re.compile(r"^\W*(?:it|its|it's|they|this|these|he|she|there|here|yes|no|sure)\b|^\W*(?:它|这|那|他|她|是的|不是|简单来说|一般)", re.I)
+DISJOINT_MIN_TERMS = 6  # an answer sharing no word with the request is evidence only when it says this much
+
+
+def _disjoint_allowed(subject: Subject, prompt: str, answer: str) -> bool:
+    """Whether sharing no word with the request can count against the answer: an own-subject request (not a
+    follow-up, not a question for a name, time or number, not one whose good answers are oblique) and an
+    answer long enough, that does not open by pointing back."""
+    return not (subject.inherited or subject.asks_for_name or _FACTOID_RE.search(prompt[:300]) or _OBLIQUE_RE.search(prompt[:300])
+                or _POINTS_BACK_RE.search(answer.strip()) or len(content_terms(answer)) < DISJOINT_MIN_TERMS)
+
+
+def _related(words: str, request: str) -> bool:
+    """`words` (what the answer announces) share a content term with the request, directly or by an alias."""
+    ours = content_terms(words)
+    theirs = content_terms(request)
+    if not ours or ours & theirs:
+        return True
+    return any(content_terms(a) & theirs for t in ours for a in _ALIASES.get(t, ())) or _mentioned(request, list(ours)) is not None
 
 
 def _opening_entity(answer: str) -> str | None:
     """A name the answer opens with ("Osaka has…", "大阪约有…"), else None."""
     head = answer.strip().lstrip("*#>-_ \t\"'“《")[:60]
+    head = re.sub(r"^The\s+(?=[A-Z])", "", head)  # "The Lusitania was…"
     m = _OPENING_NAME_RE.match(head)
     if m and m.group(0).split()[0] not in _NOT_NAMED_OPENERS:
-        name = m.group(0).strip()
+        name = re.sub(r"(?:\s+(?:of|de|the|van|von))+$", "", m.group(0).strip())  # "Share the bikes": no name
         # one capitalised word opening a sentence is a name only if the answer capitalises it again ("Wall sits…" is not)
         if " " in name or re.search(r"[^.!?\s]\s+" + re.escape(name) + r"\b", answer[len(name) : 3000]) or topic_members(name):
             return name

@@ -139,7 +139,7 @@ def zh_words(text: str) -> tuple[tuple[str, str], ...]:
 ASKS_CODE_RE = re.compile(r"\b(?:function|script|program|code|class|method|snippet|query)\b|函数|代码|程序|脚本", re.I)
 
 
-def _named_en(text: str) -> list[str]:
+def named_en(text: str) -> list[str]:
     """Capitalised words and runs of them that are not sentence starts or known non-subjects (a
     programming language is a subject unless the request asks for code in it)."""
     not_named = _NOT_NAMED if ASKS_CODE_RE.search(text) else _NOT_NAMED - _TOOLS
@@ -173,7 +173,7 @@ def _en_content(text: str) -> list[str]:
 
 
 def _subject_en(text: str) -> tuple[list[str], list[str], list[str]]:
-    named = _named_en(text)
+    named = named_en(text)
     content = _en_content(text)
     specific: list[str] = []
     for rx in (_SPECIFIC_AFTER_EN, _AUX_SUBJECT_EN):
@@ -258,7 +258,7 @@ def answer_entities(answer: str) -> list[str]:
     """Entities an earlier answer named that a follow-up may refer to: the capitalised words and
     Chinese proper names of its first sentence, or a short answer's nouns ("巴黎。", "Tokyo.")."""
     first = re.split(r"(?<=[.!?。！？])\s*", answer.strip(), maxsplit=1)[0][:300]
-    out = _named_en(" " + first)
+    out = named_en(" " + first)
     if _HAS_CJK_RE.search(first):
         words = zh_words(first)
         out += [w for w, f in words if f in _ZH_NAMED_FLAGS and len(w) >= 2]
