@@ -1,9 +1,9 @@
 """Precision and recall of `relevance:on_topic` on labelled (request, answer, on-topic?) pairs.
 
-    .venv/bin/python benchmarks/perf/relevance_checks.py [--errors] [--split dev|holdout|holdout2]
+    .venv/bin/python benchmarks/perf/relevance_checks.py [--errors] [--split dev|holdout|holdout2|holdout3]
 
 `benchmarks/labelled/relevance_pairs.jsonl` (split dev), `relevance_holdout.jsonl` (holdout) and
-`relevance_holdout2.jsonl` (holdout2): single- and multi-turn requests (zh and en), the assistant's
+`relevance_holdout2.jsonl` (holdout2), `relevance_holdout3.jsonl` (holdout3): single- and multi-turn requests (zh and en), the assistant's
 earlier answers, and one answer labelled on- or off-topic. At least half of the off-topic answers
 are fluent answers to a different but similar request (sea -> a poem about mountains, a thank-you
 letter to grandma -> a congratulation letter to a classmate).
@@ -18,8 +18,12 @@ run: precision 0.655, recall 0.734). Split `holdout` (110) was written afterward
 who saw neither the rules nor the dev set, and run once: 0.727 / 0.741. After that it was used for
 tuning as well: the evidence-based rules (harness/scorers/offtopic.py, lexicon.py) were developed
 on dev + holdout together. Split `holdout2` (written by another engineer after that tuning, who saw
-neither the rules nor the tuning data) is the held-back part: run once, numbers published as they came
-(precision 0.927, recall 0.452; dev 0.991 / 0.911 with the same rules).
+neither the rules nor the tuning data) was run once, numbers published as they came (precision 0.927,
+recall 0.452; dev 0.991 / 0.911 with the same rules), and then used for tuning too: three more kinds of
+evidence (an answer that defines or sets out to do something else, a passing mention under another opening
+subject, no shared word plus names of other things). Split `holdout3` (200, written blind by another team
+member while those rules were being tuned, not looked at until they were committed) is the held-back part:
+run once, precision 0.862, recall 0.455 (the rules before that tuning: 0.868 / 0.300 on it).
 """
 
 from __future__ import annotations
@@ -38,7 +42,8 @@ from harness.scorers.relevance import score_relevance  # noqa: E402
 LABELLED = [
     ROOT / "benchmarks" / "labelled" / "relevance_pairs.jsonl",  # split dev (252)
     ROOT / "benchmarks" / "labelled" / "relevance_holdout.jsonl",  # split holdout (110), tuning material since its one run
-    ROOT / "benchmarks" / "labelled" / "relevance_holdout2.jsonl",  # split holdout2: the held-back part
+    ROOT / "benchmarks" / "labelled" / "relevance_holdout2.jsonl",  # split holdout2 (168), tuning material since its one run
+    ROOT / "benchmarks" / "labelled" / "relevance_holdout3.jsonl",  # split holdout3 (200): the held-back part
 ]
 
 

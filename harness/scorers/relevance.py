@@ -279,7 +279,7 @@ def _rework_verdict(earlier: str, answer: str, j: int | None) -> tuple[bool, str
     return None
 
 
-# Advisory: on held-back labelled answers (split holdout2, run once) its off-topic verdicts are right 93% of
+# Advisory: on held-back labelled answers (split holdout3, run once) its off-topic verdicts are right 86% of
 # the time and it catches 45% of off-topic answers (target 95% / 85%), so the default CI rule does not fail
 # on it (benchmarks/perf/relevance_checks.py).
 @scorer(FAMILY, help="the answer addresses the request's subject (its terms, an inflection or an alias); every turn", advisory=True)
