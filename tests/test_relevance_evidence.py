@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from harness.records import Case, Generation, TurnOutput
-from harness.scorers.offtopic import competitor, echo, other_domain, stock_phrases
+from harness.scorers.offtopic import anchors, announced, competitor, echo, other_domain, stock_phrases
 from harness.scorers.relevance import score_relevance
 from harness.scorers.topics import members
 
@@ -91,6 +91,54 @@ def test_a_later_turn_that_goes_on_with_the_earlier_topic_fails():
     assert verdict(turns, [earlier, ok])[0] is not False
 
 
+@pytest.mark.parametrize(
+    "turns, answer, said",
+    [
+        # the answer defines something else, or sets out to do something else
+        (["Explain what inflation is."], "The unemployment rate is the share of the labour force that is out of work and looking for a job.", "unemployment rate"),
+        (["解释一下什么是GDP。"], "CPI是居民消费价格指数，反映一段时间内日常商品和服务价格的变化，比如食品、房租和交通。", "CPI"),
+        (["What does Python's zip function do?"], "map() applies a function to every item of an iterable and returns an iterator of the results.", "map()"),
+        # a passing mention of one request word under another opening subject
+        (["How do I change a flat tire on my car?"], "To jump-start a dead battery: park the working car close by, connect red to red, then black to bare metal.", "jump-start a dead battery"),
+        (["Summarize the plot of Romeo and Juliet."], "Prince Hamlet of Denmark learns from his father's ghost that his uncle murdered the king, and the plot of revenge unfolds.", "Hamlet"),
+        # nothing shared, and names of other things
+        (["Explain the difference between TCP and UDP."], "Green tea is rich in antioxidants called catechins, especially EGCG, which may support heart health.", "EGCG"),
+        (["租房签合同要注意什么？"], "太阳系有八大行星，按离太阳由近到远依次是水星、金星、地球、火星、木星、土星、天王星和海王星。", "天王星"),
+    ],
+)
+def test_an_answer_about_something_it_announces_fails(turns, answer, said):
+    passed, reason = verdict(turns, [answer])
+    assert passed is False and said in reason, reason
+
+
+@pytest.mark.parametrize(
+    "turns, answer",
+    [
+        (["Explain what a recession is."], "It's a period when a country's economy shrinks instead of growing: businesses produce less and people lose jobs."),
+        (["When did World War II end?"], "In 1945: on 8 May in Europe, and on 2 September when Japan formally surrendered."),
+        (["How do I get red wine out of a carpet?"], "Act fast: blot with a clean white cloth, pour a little cold water, cover the spot with salt and vacuum it once dry."),
+        (["什么是光合作用？"], "光合作用是植物利用光能，把二氧化碳和水变成有机物并放出氧气的过程。"),
+        (["What does Python's zip function do?"], "zip() pairs up the items of several iterables: zip([1, 2], 'ab') gives (1, 'a') and (2, 'b')."),
+        (["Write a slogan for our neighborhood bike-sharing program."], "Share the bikes, share the streets — ride local, ride together!"),
+        (["Tell me about Kyoto."], "Japan's former imperial capital has 1,600 temples and is 15 minutes from Osaka by train."),
+    ],
+)
+def test_an_answer_that_refers_to_its_subject_indirectly_is_not_failed(turns, answer):
+    assert verdict(turns, [answer])[0] is not False
+
+
+def test_announced_subject_and_anchors():
+    assert announced("The unemployment rate is the share of the labour force.") == "unemployment rate"
+    assert announced("市盈率（PE）等于股价除以每股收益。") == "市盈率"
+    assert announced("To jump-start a dead battery: park the car.") == "jump-start a dead battery"
+    # a pronoun, a generic head or a plain statement announces nothing
+    assert announced("It is the skin.") is None and announced("The best way to learn is practice.") is None
+    assert announced("这种黑白相间的国宝主要吃竹子。") is None and announced("Plants catch sunlight.") is None
+    assert anchors("Green tea has EGCG. It grows near Kyoto.") == ["EGCG", "Kyoto"]
+    assert anchors("Green tea has EGCG. It grows near Kyoto.", places=False) == ["EGCG"]
+    assert anchors("I'd say I've seen it.") == []
+
+
 def test_lexicon_matching():
     assert [m.word for m in members("上海有外滩。")] == ["上海", "外滩"]  # no sea in 上海
     assert [m.category for m in members("写一副关于春节的对联。")] == ["day"]  # the festival, not spring
@@ -105,6 +153,8 @@ def test_evidence_never_crashes(q, a):
     competitor(q, a, q, True, q)
     other_domain(q, a)
     echo(q, a)
+    announced(a)
+    anchors(a)
     verdict([q or "x"], [a])
 
 

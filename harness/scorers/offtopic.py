@@ -14,7 +14,11 @@ indirectly ("Plants catch sunlight…" for photosynthesis). An off-topic verdict
 - a **generic reply**: stock phrases that fit any request ("Great question! It depends on many
   factors…", "作为一个AI语言模型…");
 - a **continued earlier topic**: a later turn asks something new and the answer goes on with the
-  earlier answer's content instead.
+  earlier answer's content instead;
+- an **announced subject** (`announced`): the first sentence defines or sets out to do something else
+  ("The unemployment rate is…", "CPI是…", "To jump-start a dead battery: …");
+- **names of its own** (`anchors`): with no word shared with the request, the names, acronyms and
+  titles the answer's opening states (relevance.py decides for which requests that counts).
 """
 
 from __future__ import annotations

@@ -8,7 +8,10 @@
   another subject (harness/scorers/offtopic.py): a competing word of the same category in the
   answer's opening ("asked about 'sea'; the answer is about 'peaks'"), an answer whose words all
   lie in another domain, an echo of other requests, a generic stock reply, an opening that names
-  another entity ("Osaka has…"), or a later turn's answer that goes on with the earlier topic. A
+  another entity ("Osaka has…"), an opening that defines or sets out to do something else ("The
+  unemployment rate is…" for inflation), an answer that shares no word with a request of its own
+  subject and names other things ("…catechins, especially EGCG" for TCP vs UDP), or a later turn's
+  answer that goes on with the earlier topic. A
   follow-up that points back ("How many people live there?", "它们吃什么？") inherits the subject of
   the earlier turns and the entities the previous answer named. For the last turn, the case's
   `reference` and `aliases` count as the subject too.
@@ -156,7 +159,7 @@ def judge(
     hit = _mentioned(answer, [*specific, *(extra or [])], names=frozenset(subject.named) | frozenset(extra or []))
     if hit and not extra and not subject.inherited and not subject.asks_for_name and not _FACTOID_RE.search(prompt[:300]):
         # a word of the request said in passing ("climate", "Python") does not make an answer that opens with
-        # another subject ("The Amazon rainforest has…", "map() applies…") about the request's own
+        # another subject ("Prince Hamlet of Denmark learns…", "map() applies…") about the request's own
         terms = list(dict.fromkeys([*specific, *subject.generic]))
         missing = [t for t in terms if not mentions(answer, t)]
         other = offtopic.announced(answer) or (None if _ZH_RE.search(answer[:20]) else _opening_entity(answer))
