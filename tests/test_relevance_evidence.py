@@ -104,6 +104,14 @@ def test_a_later_turn_that_goes_on_with_the_earlier_topic_fails():
         # nothing shared, and names of other things
         (["Explain the difference between TCP and UDP."], "Green tea is rich in antioxidants called catechins, especially EGCG, which may support heart health.", "EGCG"),
         (["租房签合同要注意什么？"], "太阳系有八大行星，按离太阳由近到远依次是水星、金星、地球、火星、木星、土星、天王星和海王星。", "天王星"),
+        # every country and province, not only the lexicon's
+        (["What is the capital of Morocco?"], "The capital of Algeria is Algiers, a Mediterranean port city.", "Algeria"),
+        (["四川的省会是哪里？"], "云南的省会是昆明，因为四季如春，也被称为春城。", "云南"),
+        # customer-service boilerplate, a "Here's …" for something else, another code name, another theorem
+        (["How do I unclog a bathroom sink?"], "Thank you for contacting support! Your ticket number is #48213. One of our agents will reply within a day.", "your ticket"),
+        (["What's the time complexity of quicksort?"], "Here's a quick lemon vinaigrette: whisk 3 tablespoons of olive oil with 1 tablespoon of lemon juice and a pinch of salt.", "lemon vinaigrette"),
+        (["Explain JavaScript's Array.prototype.map method."], "`Array.prototype.filter` creates a new array containing only the elements that pass a test.", "Array.prototype.filter"),
+        (["什么是区块链？"], "云计算是指通过网络按需使用计算资源和存储，用多少付多少，不必自己买服务器。", "云计算"),
     ],
 )
 def test_an_answer_about_something_it_announces_fails(turns, answer, said):
@@ -121,10 +129,14 @@ def test_an_answer_about_something_it_announces_fails(turns, answer, said):
         (["What does Python's zip function do?"], "zip() pairs up the items of several iterables: zip([1, 2], 'ab') gives (1, 'a') and (2, 'b')."),
         (["Write a slogan for our neighborhood bike-sharing program."], "Share the bikes, share the streets — ride local, ride together!"),
         (["Tell me about Kyoto."], "Japan's former imperial capital has 1,600 temples and is 15 minutes from Osaka by train."),
+        (["Why is the sky blue?"], "Sunlight is a mix of all colours, and the molecules of the air scatter blue light far more than red."),
+        (["Tell me about black holes."], "These are regions where so much mass is packed that not even light escapes; most form when giant stars collapse."),
+        (["昆明有什么好玩的？", "那儿怎么去？"], ["可以去滇池、石林和翠湖。", "北上广深都有直飞长水机场的航班；坐高铁的话，从上海出发大约十一个小时。"]),
     ],
 )
 def test_an_answer_that_refers_to_its_subject_indirectly_is_not_failed(turns, answer):
-    assert verdict(turns, [answer])[0] is not False
+    answers = answer if isinstance(answer, list) else [answer]
+    assert verdict(turns, answers)[0] is not False
 
 
 def test_announced_subject_and_anchors():
@@ -137,6 +149,18 @@ def test_announced_subject_and_anchors():
     assert anchors("Green tea has EGCG. It grows near Kyoto.") == ["EGCG", "Kyoto"]
     assert anchors("Green tea has EGCG. It grows near Kyoto.", places=False) == ["EGCG"]
     assert anchors("I'd say I've seen it.") == []
+    assert announced("`Array.prototype.filter` creates a new array.") == "Array.prototype.filter"
+    assert announced("Here's a quick 15-minute workout you can do at home.") == "workout"
+    assert announced("Here are three tips for sleeping better.") is None
+
+
+def test_whole_classes_of_places():
+    assert [(m.category, m.word) for m in members("Morocco and Algeria")] == [("country", "Morocco"), ("country", "Algeria")]
+    assert [(m.category, m.word) for m in members("四川和云南")] == [("region", "四川"), ("region", "云南")]
+    assert [m.category for m in members("Texas")] == ["region"]
+    # words with a common other sense are left out; the lexicon's own groups (with demonyms) stand
+    assert not members("Turkey with gravy, and Chad from accounting")
+    assert [m.word for m in members("French wine")] == ["French", "wine"]
 
 
 def test_lexicon_matching():

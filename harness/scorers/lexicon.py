@@ -177,6 +177,7 @@ ASKED_FOR: dict[str, str] = {
     "country": r"\bcountry|\bcountries|\bnation|\blanguage|国家|哪国|哪个国",  # "Portuguese" is a language too
     "city": r"\bcity|\bcities|\bcapital|\btown|城市|首都|省会|哪座城",
     "continent": r"\bcontinent|大洲|哪个洲",
+    "region": r"\bprovinces?\b|\bstates?\b|省份|哪个省|哪一省|哪个州",
     "language": r"\blanguage|语言|什么语|哪种语",
     "celestial": r"\bplanet|\bstar\b|行星|星球|恒星",
     "day": r"\bday\b|\bweekday|星期几|周几|礼拜几|哪天|哪一天|节日",

@@ -76,7 +76,7 @@ _CONTRAST_RE = re.compile(
     re.I,
 )
 CONTRAST_WINDOW = 20  # characters either side of a word where a contrast cue applies to it
-_REFERENCE_RE = re.compile(r"(?:\b(?:from|near|close to|next to)|离|距离|距|靠近|邻近)\W{0,3}$", re.I)  # "15 minutes from Osaka"
+_REFERENCE_RE = re.compile(r"(?:\b(?:from|near|close to|next to)|离|距离|距|靠近|邻近|从)\W{0,3}$", re.I)  # "15 minutes from Osaka", "从上海出发"
 _SENTENCE_END_RE = re.compile(r"[.!?。！？；;\n]")
 def _near(text: str, pos: int) -> str:
     """The words around `pos` (a word's start), within its sentence."""
@@ -135,7 +135,7 @@ def _groups(text: str, code: bool) -> set[int]:
     return {m.group for m in members(text, code)} if text else set()
 
 
-_SETTING = frozenset({"country", "city", "continent", "landmark"})  # what an earlier request sets for later ones
+_SETTING = frozenset({"country", "region", "city", "continent", "landmark"})  # what an earlier request sets for later ones
 _ASKS_OTHER_RE = re.compile(r"\b(?:other|another|else)\b|其他|其它|(?<![告分离区识])别的|另一|还有哪|还[\u4e00-\u9fff]{0,2}过", re.I)
 _TITLE_RE = re.compile(r"《([^》\n]{1,30})》")
 
@@ -211,6 +211,23 @@ _STOCK_PHRASES = re.compile(
 )
 
 
+_SERVICE_PHRASES = re.compile(
+    r"thank you for (?:contacting|reaching out|your (?:patience|order|call))|thanks for reaching out|your (?:order|ticket|refund|parcel|package)"
+    r"|(?:ticket|order|tracking) (?:number|#)|store hours|our (?:store|shop|team) (?:is|will)|customer (?:service|support)|support team"
+    r"|(?:sorry|apologi[sz]e) for the inconvenience|what else would you like|anything else i can help|how can i (?:help|assist) you today"
+    r"|您的快递|快递已|单号|取件码|退款|工单|客服|您的来电|营业时间|本店|还有什么可以帮您|聊聊别的|带来不便|订单详情|感谢您的耐心|亲，",
+    re.I,
+)
+
+
+def service_phrases(request: str, answer: str) -> list[str]:
+    """The customer-service or chat boilerplate of an answer ("Your ticket number is…", "您的快递已…") that the
+    request does not share: a reply written for another conversation."""
+    asked = {m.group(0).lower() for m in _SERVICE_PHRASES.finditer(request[:2000])}
+    found = [m.group(0).lower() for m in _SERVICE_PHRASES.finditer(answer[:3000])]
+    return list(dict.fromkeys(f for f in found if f not in asked)) if not asked else []
+
+
 def stock_phrases(answer: str) -> list[str]:
     """The stock phrases of a reply that fits any request ("great question", "因人而异")."""
     return list(dict.fromkeys(m.group(0).lower() for m in _STOCK_PHRASES.finditer(answer[:3000])))
@@ -255,12 +272,21 @@ def shared_with(answer: str, earlier: str) -> float:
 # nothing of its own.
 _EN_DEFINES_RE = re.compile(
     r"(?:(?:the|an?)\s+)?(?P<x>[A-Za-z][\w'’().+#-]*(?:\s+[A-Za-z0-9][\w'’().+#-]*){0,4}?)\s+"
-    r"(?:is|are|means|refers to|stands for|measures|describes)\s+(?:the|an?|when|how|what|one|just|simply|basically|you|that|to)\b"
-    r"|(?P<f>`?[A-Za-z_][\w.]*\(\)`?)\s",  # a function: "map() applies…"
+    r"(?:is|are|means|refers to|stands for|measures|describes)\s+(?:the|an?|when|how|what|one|just|simply|basically|you|that|to)\b",
+    re.I,
+)
+# "Sure! Here's a quick lemon vinaigrette: …", "Here is a 15-minute workout you can do…"
+_EN_HERE_RE = re.compile(
+    r"(?:(?:sure|okay|ok|of course)\W+)?here(?:'s|’s| is| are)\s+(?:(?:a|an|the|some|my|one|your)\s+)?"
+    r"(?P<x>[\w'’-]+(?:\s+[\w'’-]+){0,3}?)(?=\s*[:.!,]|\s+(?:for|you|that|to|of|with|which)\b)",
     re.I,
 )
 _EN_TASK_RE = re.compile(r"(?:to|for|in)\s+(?P<x>(?:(?:a|an|the)\s+)?[a-z][\w'’-]*(?:\s+[\w'’-]+){0,5}?)\s*[:,]", re.I)
-_ZH_DEFINES_RE = re.compile(r"(?P<x>[A-Za-z0-9\u4e00-\u9fff（）()]{2,14}?)(?:是指|指的是|就是|的意思是|表示|等于|是一种|是一个|是一门|是)")
+_ZH_DEFINES_RE = re.compile(
+    r"(?P<x>[A-Za-z0-9\u4e00-\u9fff（）()]{2,14}?)\s*(?:是指|指的是|就是|的意思是|表示|等于|是一种|是一个|是一门|讲的是|说的是|的做法|全长|发源于|是)")
+# a code identifier the answer opens with: "`Array.prototype.filter` creates…", "`str.format()` 用花括号…", "map() applies…"
+_CODE_OPENING_RE = re.compile(r"`(?P<f>[A-Za-z_][\w.]*(?:\(\))?)`|(?P<g>[A-Za-z_][\w.]*\(\))\s")
+_IDENTIFIER_RE = re.compile(r"[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+(?:\(\))?|[A-Za-z_]\w*\(\)")
 _GENERIC_HEADS = frozenset(
     """it this that these those they there here he she we you i answer key way best trick secret idea point step steps
     thing things reason reasons difference short simple main important good first rule tip tips one goal result truth
@@ -269,28 +295,39 @@ _GENERIC_HEADS = frozenset(
 _ZH_GENERIC_HEADS = re.compile(r"^(?:这|那|它|他|她|其|答案|简单|一般|通常|总的|主要|关键|方法|原因|区别|不同|首先|其实|总之|所谓)")
 
 
+def is_identifier(text: str) -> bool:
+    """A code name: dotted ("Array.prototype.filter") or called ("map()")."""
+    return _IDENTIFIER_RE.fullmatch(text) is not None
+
+
 def announced(answer: str) -> str | None:
     """What the answer's first sentence announces as its own subject, else None."""
     head = answer.strip().lstrip("*#>-_ \t\"'“「《")
-    first = re.split(r"(?<=[.!?。！？:：\n])", head[:300], maxsplit=1)[0]
+    first = re.split(r"(?<=[.!?])\s|(?<=[。！？:：\n])", head[:300], maxsplit=1)[0]  # not inside "Array.prototype"
+    code = _CODE_OPENING_RE.match(first)
+    if code and _IDENTIFIER_RE.fullmatch(code.group("f") or code.group("g")):
+        return code.group("f") or code.group("g")
     if _ZH_RE.search(first[:12]):
         m = _ZH_DEFINES_RE.match(first)
         x = re.sub(r"[（(][^）)]*[）)]?", "", m.group("x")) if m else ""
         if m and not _ZH_GENERIC_HEADS.match(x) and (len(_ZH_RE.findall(x)) >= 2 or re.search(r"[A-Za-z]{2,}", x)):
             return x
         return None
-    m = _EN_DEFINES_RE.match(first) or _EN_TASK_RE.match(first)
+    m = _EN_DEFINES_RE.match(first) or _EN_TASK_RE.match(first) or _EN_HERE_RE.match(head[:200])
     if not m:
         return None
-    if m.groupdict().get("f"):
-        return m.group("f").strip("`")
-    words = [w.lower() for w in re.findall(r"[A-Za-z][\w'’-]*", m.group("x"))]
+    x = m.group("x").strip()
+    if m.re is _EN_HERE_RE:  # "a quick lemon vinaigrette", "three tips": the thing, without its size and praise
+        x = re.sub(r"^(?:(?:quick|short|simple|easy|fun|great|little|few|good|nice|classic|basic|\d[\w-]*|one|two|three|four|five)\s+)+",
+                   "", x, flags=re.I)
+    words = [w.lower() for w in re.findall(r"[A-Za-z][\w'’-]*", x)]
     if not words or words[0] in _GENERIC_HEADS or all(w in _GENERIC_HEADS or len(w) < 3 for w in words):
         return None
-    return m.group("x").strip()
+    return x
 
 
 _ZH_ANCHOR_FLAGS = ("ns", "nr", "nrt", "nt")  # places, people, organisations (jieba's "nz" tags too many common words)
+_ZH_NOT_NAMES = frozenset({"东西"})  # jieba tags this common word ("thing") a place name
 _ANCHOR_RE = re.compile(r"\b[A-Z]{2,}\b|《[^》\n]{1,30}》")
 
 
@@ -304,5 +341,6 @@ def anchors(answer: str, places: bool = True) -> list[str]:
         found = [n for n in found if not any(m.category in _SETTING for m in members(n))]
     if _ZH_RE.search(head):
         flags = _ZH_ANCHOR_FLAGS if places else tuple(f for f in _ZH_ANCHOR_FLAGS if f != "ns")
-        found += [w for w, f in zh_words(head) if f in flags and len(w) >= 2]
+        found += [w for w, f in zh_words(head) if f in flags and len(w) >= 2 and w not in _ZH_NOT_NAMES
+                  and all(m.category in _SETTING for m in members(w))]  # "太阳" is tagged a place
     return list(dict.fromkeys(found))

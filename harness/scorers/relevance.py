@@ -150,14 +150,17 @@ def judge(
     asked = " ".join([prompt, *specific]) if subject.inherited and not subject_terms(prompt).named else prompt
     code = bool(ASKS_CODE_RE.search(prompt[:500])) or offtopic.has_code(answer)
     background = "" if offtopic.topic_shift(prompt) else context_prompts
-    comp = offtopic.competitor(asked, answer, context, code, background, prompt)
+    # an answer that opens by pointing back at the subject ("These are regions where…", "It's a loan…") names
+    # other things of its kind to explain it, not instead of it
+    comp = None if _PRONOUN_OPENING_RE.search(answer.strip()) else offtopic.competitor(asked, answer, context, code, background, prompt)
     if comp:
         return False, f"asked about {comp[0]!r}; the answer is about {comp[1]!r} instead ({comp[2]}){where}"
     own = list((subject_terms(prompt) if subject.inherited else subject).specific)
     if earlier and own and not _mentioned(answer, own) and offtopic.goes_on(prompt, answer, earlier):
         return False, f"goes on with the earlier turns' topic instead of {_shown(own)}"
     hit = _mentioned(answer, [*specific, *(extra or [])], names=frozenset(subject.named) | frozenset(extra or []))
-    if hit and not extra and not subject.inherited and not subject.asks_for_name and not _FACTOID_RE.search(prompt[:300]):
+    if hit and not extra and not subject.inherited and not subject.asks_for_name and not _FACTOID_RE.search(prompt[:300]) \
+            and not _WHY_RE.search(prompt[:300]):
         # a word of the request said in passing ("climate", "Python") does not make an answer that opens with
         # another subject ("Prince Hamlet of Denmark learns…", "map() applies…") about the request's own
         terms = list(dict.fromkeys([*specific, *subject.generic]))
@@ -172,9 +175,12 @@ def judge(
     passive = opener and re.match(re.escape(opener) + r"\s+(?:is|was|were|are)\s+(?:\w+ly\s+)?(?:written|painted|composed|invented|directed|built|founded|credited)\b", answer.strip().lstrip("*#>-_ \t\"'“《"))
     if opener and (passive or not subject.asks_for_name) and normalize(opener) not in normalize(context + " " + prompt):
         return False, f"is about {opener!r}, not {_shown(specific)}{where}"
-    own_subject = offtopic.announced(answer)
+    own_subject = None if _WHY_RE.search(prompt[:300]) else offtopic.announced(answer)
     if own_subject and not subject.asks_for_name and not _FACTOID_RE.search(prompt[:300]) and not _related(own_subject, " ".join([prompt, context, *specific, *(extra or [])])):
         return False, f"sets out to talk about {own_subject!r}, not {_shown(specific)}{where}"
+    service = offtopic.service_phrases(" ".join([prompt, context]), answer)
+    if len(service) >= 2:
+        return False, f"a customer-service reply ({_shown(service)}) that says nothing about {_shown(specific)}"
     stock = offtopic.stock_phrases(answer)
     if len(stock) >= 2 and not re.search(r"\d", answer) and not _mentioned(answer, subject.generic, related=False):
         return False, f"a generic reply ({_shown(stock)}) that says nothing about {_shown(specific)}"
@@ -200,6 +206,7 @@ _OBLIQUE_RE = re.compile(
     r"|诗|故事|名言|口号|对联|广告语|标语|歌词|祝福|怎么|如何|建议", re.I)
 # an answer that opens by pointing back at the subject ("It is…", "这种…") or with a bare yes/no
 _POINTS_BACK_RE = re.compile(r"^\W*(?:it|its|it's|they|this|these|he|she|there|here|yes|no|sure)\b|^\W*(?:它|这|那|他|她|是的|不是|简单来说|一般)", re.I)
+_PRONOUN_OPENING_RE = re.compile(r"^\W*(?:it|its|it's|they|this|these|he|she)\b|^\W*(?:它|这|他|她)", re.I)
 DISJOINT_MIN_TERMS = 6  # an answer sharing no word with the request is evidence only when it says this much
 
 
@@ -208,11 +215,19 @@ def _disjoint_allowed(subject: Subject, prompt: str, answer: str) -> bool:
     follow-up, not a question for a name, time or number, not one whose good answers are oblique) and an
     answer long enough, that does not open by pointing back."""
     return not (subject.inherited or subject.asks_for_name or _FACTOID_RE.search(prompt[:300]) or _OBLIQUE_RE.search(prompt[:300])
+                or _WHY_RE.search(prompt[:300])
                 or _POINTS_BACK_RE.search(answer.strip()) or len(content_terms(answer)) < DISJOINT_MIN_TERMS)
+
+
+# a question for a cause: its answer opens with the cause ("Sunlight is a mix of all colours…", "主要是月球引力…")
+_WHY_RE = re.compile(r"\bwhy\b|what causes|为什么|为何|怎么会|什么原因|原因是什么", re.I)
 
 
 def _related(words: str, request: str) -> bool:
     """`words` (what the answer announces) share a content term with the request, directly or by an alias."""
+    if offtopic.is_identifier(words):  # "Array.prototype.filter" for "….map": the name itself, not its prefix
+        last = re.split(r"[.(]", words.rstrip("()"))[-1].lower()
+        return last in {w.lower() for w in re.findall(r"[A-Za-z_]\w*", request)}
     ours = content_terms(words)
     theirs = content_terms(request)
     if not ours or ours & theirs:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from harness.scorers.lexicon import CATEGORIES, CODE, IGNORED
+from harness.scorers.regions import place_groups
 from harness.scorers.subject import zh_words
 from harness.scorers.terms import stem
 
@@ -67,6 +68,19 @@ def lexicon() -> _Lexicon:
                         (single if len(m) == 1 else zh)[m] = (cat, gid)
                     else:
                         en[_key(m)] = (cat, gid)
+    for cat, groups in place_groups().items():  # whole classes of places, after the hand-written groups
+        domain[cat] = "world"
+        for members in groups:
+            keys = [(m, _key(m)) for m in members]
+            if any(m in zh or m in single or k in en for m, k in keys):
+                continue  # the hand-written group (with its demonyms) stands
+            gid += 1
+            words[gid] = members
+            for m, k in keys:
+                if _CJK_RUN_RE.fullmatch(m):
+                    zh[m] = (cat, gid)
+                else:
+                    en[k] = (cat, gid)
     for m in IGNORED:
         if _CJK_RUN_RE.fullmatch(m):
             zh[m] = ("", 0)
