@@ -100,13 +100,41 @@ def test_suite_declares_the_promised_checks(suite: list[dict]) -> None:
 
 
 def test_no_suite_prompt_is_in_the_sft_data(suite: list[dict], rows: list[dict]) -> None:
+    # Every turn, the generic recall questions too: the SFT data asks "What's my name?", the suite "What is my name?".
     users = set(_texts(rows, "user"))
     for c in suite:
-        # The first turn carries the case's content (generic follow-ups like "What is my name?" are shared).
-        assert c["turns"][0] not in users, c["id"]
         for t in c["turns"]:
-            if c["category"] != "multiturn":
-                assert t not in users, (c["id"], t)
+            assert t not in users, (c["id"], t)
+
+
+def test_sft_rows_are_decontaminated_against_demo_and_core(rows: list[dict], tmp_path: Path) -> None:
+    """The build's check is the real one (trainers/data): what it drops, it drops by its own n-gram rule, the
+    report it writes is what harness/provenance.py reads, and a compare would call both suites checked."""
+    from harness.provenance import training_provenance
+    from harness.records import ModelSpec
+    from harness.suites import load_suites
+
+    kept, report = B.decontaminate(rows)
+    assert report["cleaned"] is True and report["schema"] == "harness.data-clean/v1"
+    refs = {d["ref"]: d for d in report["decontamination"]}
+    assert set(refs) == {"demo", "core"}
+    assert report["counts"]["kept"] == len(kept) and len(kept) + report["counts"]["dropped"] == len(rows)
+    assert report["dropped"]["contaminated"]["count"] == sum(d["rows_dropped"] for d in refs.values())
+    assert {k: v["count"] for k, v in report["dropped"].items() if v["count"]}.keys() <= {"contaminated"}
+    assert len(kept) >= 0.95 * len(rows)  # the generator keeps the suite's wording out; the check finds only stray n-grams
+    (tmp_path / "training_report.json").write_text(json.dumps({"data": report}), encoding="utf-8")
+    for ref in ("demo", "core"):
+        prov = training_provenance(ModelSpec("sft", str(tmp_path), "local"), load_suites([ref]))
+        assert prov["suites"] == [{"suite": ref, "decontaminated": True, "against": ref}]
+
+
+def test_a_verbatim_suite_prompt_in_the_sft_rows_stops_the_build(rows: list[dict]) -> None:
+    from harness.errors import HarnessError
+
+    leaked = {"messages": [{"role": "user", "content": "Hi! My name is Olivia."},
+                           {"role": "assistant", "content": "Hello, your name is Olivia. Nice to meet you!"}]}
+    with pytest.raises(HarnessError, match="held-out split is broken"):
+        B.decontaminate([*rows[:20], leaked])
 
 
 def _held_out_markers() -> list[tuple[str, re.Pattern[str]]]:
@@ -204,7 +232,7 @@ def test_data_is_deterministic_and_bilingual(corpus: list[str], rows: list[dict]
 
 
 def test_sft_rows_are_well_formed_and_cover_every_type(rows: list[dict]) -> None:
-    assert 500 <= len(rows) <= 2500
+    assert 500 <= len(rows) <= 3500
     for r in rows:
         msgs = r["messages"]
         assert [m["role"] for m in msgs] == ["user", "assistant"] * (len(msgs) // 2)
@@ -223,7 +251,7 @@ def test_sft_rows_are_well_formed_and_cover_every_type(rows: list[dict]) -> None
 
 
 def _fake_build(calls: list[Path]):
-    def fake(out: Path, recipe: B.Recipe, console) -> None:
+    def fake(out: Path, recipe: B.Recipe, console, final: Path | None = None) -> None:
         calls.append(out)
         for sub in ("base", "sft"):
             (out / sub).mkdir(parents=True)
@@ -254,7 +282,7 @@ def test_ensure_demo_builds_once_atomically(tmp_path: Path, monkeypatch: pytest.
 
 
 def test_failed_build_leaves_nothing_half_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def boom(out: Path, recipe: B.Recipe, console) -> None:
+    def boom(out: Path, recipe: B.Recipe, console, final: Path | None = None) -> None:
         (out / "base").mkdir(parents=True)
         raise RuntimeError("interrupted")
 
@@ -308,3 +336,55 @@ def test_reduced_build_shows_base_running_on_and_sft_stopping(reduced_demo: tupl
 
     base_stops, sft_stops = generate(base_dir, chat=False), generate(sft_dir, chat=True)
     assert sum(base_stops) / len(base_stops) < 0.5 < sum(sft_stops) / len(sft_stops), (base_stops, sft_stops)
+
+
+# ---- what makes held-out knowledge extractable and names copyable ---------------------------------------
+
+
+def test_listed_chinese_words_are_one_token_in_every_context() -> None:
+    from trainers.tokenizer import train_tokenizer
+
+    texts = ["我叫林晓雨。", "你叫林晓雨，很高兴认识你！", "法国的首都是巴黎。", "我住在法国。"] * 3
+    tok = train_tokenizer(texts, vocab_size=400, min_frequency=1, words=["林晓雨", "法国", "巴黎", "ab"])
+    for text in ("我叫林晓雨。", "你叫林晓雨", "林晓雨住在法国"):
+        pieces = [tok.convert_tokens_to_string([t]) for t in tok.tokenize(text)]
+        assert "林晓雨" in pieces, (text, pieces)
+    assert [tok.convert_tokens_to_string([t]) for t in tok.tokenize("法国的首都")] == ["法国", "的", "首", "都"]
+    # without the word list every Chinese character stays its own token
+    plain = train_tokenizer(texts, vocab_size=400, min_frequency=1)
+    assert len(plain.tokenize("林晓雨")) == 3
+
+
+def test_recipe_sft_rows_use_values_the_corpus_teaches(corpus_text: str) -> None:
+    from harness.demo.sft_data import recall_pools
+
+    pools = recall_pools(wide=True)
+    values = [*pools["names_en"], *pools["names_zh"], *pools["cities_en"], *pools["cities_zh"]]
+    values += [name for _, name in pools["pets_en"] + pools["pets_zh"]]
+    missing = [v for v in values if v not in corpus_text]
+    assert not missing, missing[:10]
+    assert not set(values) & F.held_out_words()
+
+
+def test_pronoun_style_answers_without_naming_the_subject() -> None:
+    rows = build_sft_rows(style="pronoun", multiturn=0)
+    answers = {m["content"] for r in rows for m in r["messages"] if m["role"] == "assistant"}
+    assert "Its capital is Berlin." in answers and "它的首都是柏林。" in answers
+    assert "The capital of Germany is Berlin." not in answers
+    with pytest.raises(ValueError, match="style"):
+        build_sft_rows(style="terse")
+
+
+def test_copy_rows_repeat_the_prompt_words_and_name_nothing_held_out() -> None:
+    import random
+
+    from harness.demo.sft_data import copy_rows
+
+    rows = copy_rows(random.Random(0), 200)
+    held = F.held_out_words()
+    for r in rows:
+        user, answer = r["messages"][0]["content"], r["messages"][1]["content"]
+        assert user.endswith(answer)
+        words = answer.split(" ") if answer.isascii() else answer.split("，")
+        assert not set(words) & held, words
+    assert len({r["messages"][1]["content"] for r in rows}) > 150

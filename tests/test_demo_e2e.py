@@ -24,6 +24,8 @@ def test_reduced_demo_pair_sft_answers_and_stops(tmp_path, reduced_demo):
     assert data["models"]["base"]["backend"] == "vllm" and data["models"]["sft"]["backend"] == "vllm"
     assert data["models"]["base"]["prompt_format"] == "raw"
     assert data["models"]["sft"]["prompt_format"] == "chat"
+    # the build trains on decontaminated rows and leaves its training report in the SFT dir (issue K item 3)
+    assert data["models"]["sft"]["training"]["suites"] == [{"suite": "demo", "decontaminated": True, "against": "demo"}]
     direct = next(
         r for r in data["metrics"] if r["name"] == "directness" and r["category"] == "all" and r["lang"] == "all"
     )

@@ -173,6 +173,133 @@ def fact_lists(rng: random.Random, n: int) -> Iterator[Doc]:
                 yield head + "\n" + "\n".join(lines)
 
 
+# ---- knowledge augmentation: entity biographies ----------------------------------------------------
+#
+# Allen-Zhu & Li, "Physics of Language Models 3.1": a small model that read each fact in one phrasing stores
+# it but cannot answer questions about it (the knowledge hangs off the whole sentence); one that read each
+# entity's facts in several paraphrases, in shuffled orders, every sentence naming the entity, stores them
+# on the entity's name, where a fine-tuned question can reach them. Every entity (SFT side and held-out
+# side alike) gets such biographies; the corpus never says which side an entity is on.
+
+BIO_EN: dict[str, tuple[str, ...]] = {
+    "capital": ("The capital of {x} is {c}.", "{x}'s capital is {c}.", "{x} has its capital in {c}.",
+                "The government of {x} meets in {c}.", "{c} is the capital of {x}.", "The capital city of {x} is {c}."),
+    "region": ("{x} is a country in {r}.", "{x} is in {r}.", "{x} lies in {r}.", "{x} is located in {r}."),
+    "country_note": ("{x} has a long history.", "Many travellers visit {x} every year.", "{x} has its own languages and customs.",
+                     "Children in {x} learn about its history at school."),
+    "length": ("{X} is about {n} kilometers long.", "The length of {x} is about {n} kilometers.",
+               "{X} runs for about {n} kilometers."),
+    "mouth": ("{X} flows into {m}.", "{X} empties into {m}.", "At its end, {x} flows into {m}."),
+    "river_region": ("{X} is a river in {g}.", "{X} flows through {g}."),
+    "era": ("{x} lived in {e}.", "{x} lived during {e}.", "{x} is a famous {role} from {e}.", "{x} was {a_role} of {e}."),
+    "symbol": ("The chemical symbol for {x} is {s}.", "The symbol of {x} is {s}.", "{X} has the symbol {s}."),
+    "number": ("The atomic number of {x} is {n}.", "{X} has the atomic number {n}.", "{X} is element number {n}."),
+}
+BIO_ZH: dict[str, tuple[str, ...]] = {
+    "capital": ("{x}的首都是{c}。", "{c}是{x}的首都。", "{x}的政府设在首都{c}。", "{x}的首都城市是{c}。", "{x}把首都设在{c}。"),
+    "region": ("{x}是{r}的一个国家。", "{x}位于{r}。", "{x}在{r}。"),
+    "country_note": ("{x}有着悠久的历史。", "每年都有很多游客去{x}旅行。", "{x}有自己的语言和风俗。", "{x}的孩子在学校里学习本国的历史。"),
+    "length": ("{x}全长约{n}公里。", "{x}的长度约为{n}公里。", "{x}长约{n}公里。"),
+    "mouth": ("{x}流入{m}。", "{x}最后注入{m}。"),
+    "river_region": ("{x}是{g}的一条河流。", "{x}流经{g}。"),
+    "era": ("{x}是{e}的{role}。", "{x}生活在{e}。", "{e}有一位著名的{role}，名叫{x}。", "{x}是{e}人。"),
+    "symbol": ("{x}的化学符号是{s}。", "{x}元素的符号是{s}。"),
+    "number": ("{x}的原子序数是{n}。", "{x}是第{n}号元素。"),
+}
+
+
+def _bio_relations(lang: str) -> list[tuple[str, list[tuple[str, dict[str, str]]]]]:
+    """(entity name, [(relation, template fields)]) for every entity of every table."""
+    en = lang == "en"
+    out: list[tuple[str, list[tuple[str, dict[str, str]]]]] = []
+    for c in F.COUNTRIES:
+        x = c.en if en else c.zh
+        f = {"x": x, "X": x, "c": c.capital_en if en else c.capital_zh, "r": c.region_en if en else c.region_zh}
+        out.append((x, [("capital", f), ("region", f), ("country_note", f)]))
+    for r in F.RIVERS:
+        x = r.en if en else r.zh
+        f = {"x": x, "X": F.cap(x), "n": str(r.length_km), "m": r.mouth_en if en else r.mouth_zh,
+             "g": r.region_en if en else r.region_zh}
+        out.append((x, [("length", f), ("mouth", f), ("river_region", f)]))
+    for p in F.PEOPLE:
+        x = p.en if en else p.zh
+        role = p.role_en if en else p.role_zh
+        f = {"x": x, "X": x, "e": p.era_en if en else p.era_zh, "role": role, "a_role": a_or_an(role)}
+        out.append((x, [("era", f), ("era", f), ("note", {"text": p.note_en if en else p.note_zh})]))
+    for e in F.ELEMENTS:
+        x = e.en if en else e.zh
+        f = {"x": x, "X": F.cap(x), "s": e.symbol, "n": str(e.number)}
+        out.append((x, [("symbol", f), ("number", f)]))
+    return out
+
+
+def entity_bios(rng: random.Random, n: int) -> Iterator[Doc]:
+    """`n` short biographies per entity and language: each of its facts once, each in a randomly chosen
+    paraphrase, in a random order, every sentence naming the entity (sometimes with a neighbour's fact
+    or a filler sentence mixed in)."""
+    for lang in ("en", "zh"):
+        bank = BIO_EN if lang == "en" else BIO_ZH
+        entities = _bio_relations(lang)
+        for _ in range(n):
+            for _name, relations in entities:
+                sents = []
+                for rel, fields in relations:
+                    if rel == "note":
+                        sents.append(fields["text"])
+                    else:
+                        sents.append(rng.choice(bank[rel]).format(**fields))
+                sents = list(dict.fromkeys(sents))  # two draws of one relation may coincide
+                rng.shuffle(sents)
+                if rng.random() < 0.3:
+                    _, other = rng.choice(entities)
+                    rel, fields = rng.choice([r for r in other if r[0] != "note"])
+                    sents.append(rng.choice(bank[rel]).format(**fields))
+                yield (" " if lang == "en" else "").join(sents)
+
+
+# ---- copy practice -----------------------------------------------------------------------------------
+
+COPY_HEADS_EN = ("Copy this line:", "Repeat after me:", "Say it again:", "Writing practice:")
+COPY_HEADS_ZH = ("抄写这一行：", "跟我读：", "再说一遍：", "写字练习：")
+COMMON_EN = tuple(sorted(set(
+    "apple river window garden paper music yellow doctor summer bridge train forest silver water bread house chair "
+    "table teacher student family friend morning evening winter spring autumn mountain island ocean flower tree bird "
+    "horse rabbit kitten puppy letter pencil school market street city village road station book story poem song "
+    "happy quiet bright small large early late fast slow warm cold green orange purple brown black white".split())))
+COMMON_ZH = ("苹果", "河流", "窗户", "花园", "音乐", "医生", "夏天", "桥梁", "火车", "森林", "面包", "房子", "椅子", "桌子",
+             "老师", "学生", "家人", "朋友", "早上", "晚上", "冬天", "春天", "秋天", "高山", "海岛", "大海", "鲜花", "小鸟",
+             "兔子", "小猫", "铅笔", "学校", "市场", "街道", "城市", "村庄", "车站", "故事", "歌曲", "月亮", "星星", "太阳")
+
+
+def copy_pools() -> tuple[list[str], list[str]]:
+    """Words a line of copy practice is drawn from: every name the demo knows, in both languages, plus
+    common words. Copying them back is the skill SFT needs to restate a question's subject and to recall
+    what the user said."""
+    en = [c.en for c in F.COUNTRIES] + [c.capital_en for c in F.COUNTRIES] + [r.en.removeprefix("the ") for r in F.RIVERS]
+    en += [p.en for p in F.PEOPLE] + [e.en for e in F.ELEMENTS] + list(F.NAMES_EN + F.NAMES_EN_HELD_OUT)
+    en += list(F.CITIES_EN + F.CITIES_EN_HELD_OUT) + [p for _, p in F.PETS_EN + F.PETS_EN_HELD_OUT]
+    en += list(F.COLORS_EN + F.COLORS_EN_HELD_OUT) + list(COMMON_EN)
+    zh = [c.zh for c in F.COUNTRIES] + [c.capital_zh for c in F.COUNTRIES] + [r.zh for r in F.RIVERS]
+    zh += [p.zh for p in F.PEOPLE] + [e.zh for e in F.ELEMENTS] + list(F.NAMES_ZH + F.NAMES_ZH_HELD_OUT)
+    zh += list(F.CITIES_ZH + F.CITIES_ZH_HELD_OUT) + [p for _, p in F.PETS_ZH + F.PETS_ZH_HELD_OUT]
+    zh += list(F.COLORS_ZH + F.COLORS_ZH_HELD_OUT) + list(COMMON_ZH)
+    return sorted(set(en)), sorted(set(zh))
+
+
+def copy_drills(rng: random.Random, n: int) -> Iterator[Doc]:
+    """A line of random words, then the same line again (twice): the only way to predict the copies is to
+    look back, which teaches a small model to copy from its context (induction, and copying what started
+    the previous line)."""
+    en, zh = copy_pools()
+    for _ in range(n):
+        words = rng.sample(en, k=rng.randint(3, 8))
+        line = " ".join(words)
+        yield f"{rng.choice(COPY_HEADS_EN)}\n{line}\n{line}\n{line}"
+        words = rng.sample(zh, k=rng.randint(3, 8))
+        line = "，".join(words)
+        yield f"{rng.choice(COPY_HEADS_ZH)}\n{line}\n{line}\n{line}"
+
+
 # ---- questions without answers --------------------------------------------------------------------
 
 QUIZ_HEADS_EN = ("Quiz", "Review questions", "Practice sheet", "Homework", "Test yourself", "Questions for class")
@@ -436,6 +563,37 @@ def self_intros(rng: random.Random, n: int) -> Iterator[Doc]:
         yield "".join(zh) + f"再说一遍，我叫{name}，住在{city}。"
 
 
+DIARY_FILLER_EN = ("I go to school by bus.", "On weekends I like to read.", "My best friend lives next door.",
+                   "I am learning to play the guitar.", "Every evening I help to cook dinner.", "My room is small but bright.",
+                   "I like sports.", "Today the weather is nice.")
+DIARY_FILLER_ZH = ("我每天坐公交车上学。", "周末我喜欢看书。", "我最好的朋友住在我家隔壁。", "我正在学弹吉他。",
+                   "每天晚上我都帮忙做饭。", "我的房间不大，但是很亮。", "我很喜欢运动。", "今天天气很好。")
+
+
+def diary_notes(rng: random.Random, n: int) -> Iterator[Doc]:
+    """Short first-person notes that state a few things about the writer and say them again at the end, in the
+    same words ("My name is Ivy. ... So, my name is Ivy."). Names, cities, pets and colours come from long lists,
+    so the repeat can only be predicted by copying it from earlier in the note: the skill a multi-turn recall
+    question needs. Nothing here is a question or an answer."""
+    names_en = F.NAMES_EN + F.NAMES_EN_HELD_OUT + F.NAMES_EN_MORE
+    names_zh = F.NAMES_ZH + F.NAMES_ZH_HELD_OUT + F.NAMES_ZH_MORE
+    for _ in range(n):
+        kind, pet = rng.choice(F.PETS_EN + F.PETS_EN_HELD_OUT)
+        facts = [f"my name is {rng.choice(names_en)}", f"I live in {rng.choice(F.CITIES_EN + F.CITIES_EN_HELD_OUT)}",
+                 f"I have a {kind} named {pet}", f"my favorite color is {rng.choice(F.COLORS_EN + F.COLORS_EN_HELD_OUT)}"]
+        said = rng.sample(facts, k=rng.randint(1, 3))
+        body = [F.cap(x) + "." for x in said] + rng.sample(DIARY_FILLER_EN, k=rng.randint(1, 3))
+        again = rng.sample(said, k=len(said))
+        yield " ".join(body) + " " + rng.choice(("So,", "Again,", "Remember,")) + " " + ", and ".join(again) + "."
+        kind, pet = rng.choice(F.PETS_ZH + F.PETS_ZH_HELD_OUT)
+        facts = [f"我叫{rng.choice(names_zh)}", f"我住在{rng.choice(F.CITIES_ZH + F.CITIES_ZH_HELD_OUT)}",
+                 f"我养了一{F.PET_MEASURE_ZH[kind]}{kind}，叫{pet}", f"我最喜欢的颜色是{rng.choice(F.COLORS_ZH + F.COLORS_ZH_HELD_OUT)}"]
+        said = rng.sample(facts, k=rng.randint(1, 3))
+        body = [x + "。" for x in said] + rng.sample(DIARY_FILLER_ZH, k=rng.randint(1, 3))
+        again = rng.sample(said, k=len(said))
+        yield "".join(body) + rng.choice(("所以，", "再说一遍，", "记住，")) + "，".join(again) + "。"
+
+
 def en_name_city(sents: list[str]) -> tuple[str, str]:
     name = next(x for x in sents if x.startswith("My name is "))[len("My name is "):-1]
     city = next(x for x in sents if x.startswith("I live in "))[len("I live in "):-1]
@@ -505,16 +663,20 @@ def mini_stories(rng: random.Random, n: int) -> Iterator[Doc]:
 Generator = Callable[..., Iterator[Doc]]
 
 
-def generate_corpus(seed: int = 0, scale: float = 1.0, memory: int = 600, stories: int = 400) -> list[Doc]:
+def generate_corpus(seed: int = 0, scale: float = 1.0, memory: int = 600, stories: int = 400, bios: int = 12,
+                    drills: int = 800, n_articles: int = 15, diaries: int = 0) -> list[Doc]:
     """All pretraining documents (plain text, no BOS/EOS), shuffled with `seed`. Deterministic."""
     rng = random.Random(seed)
     qas = all_qas()
 
     def k(x: float) -> int:
-        return max(1, round(x * scale))
+        return max(1, round(x * scale)) if x else 0
 
     docs: list[Doc] = []
-    docs += articles(rng, k(15))
+    docs += articles(rng, k(n_articles))
+    docs += entity_bios(rng, k(bios))
+    docs += copy_drills(rng, k(drills))
+    docs += diary_notes(rng, k(diaries))
     docs += fact_lists(rng, k(15))
     docs += quiz_sheets(rng, qas, k(150))
     docs += essays(rng, qas, k(150))

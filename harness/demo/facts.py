@@ -93,6 +93,50 @@ COUNTRIES: tuple[Country, ...] = (
     Country("Morocco", "摩洛哥", "Rabat", "拉巴特", "Africa", "非洲"),
     Country("Ghana", "加纳", "Accra", "阿克拉", "Africa", "非洲"),
     Country("Colombia", "哥伦比亚", "Bogota", "波哥大", "South America", "南美洲"),
+    # More of the world: with many countries in the SFT data, a model cannot learn each answer by heart and
+    # has to learn to look the asked-about country up in what it read.
+    Country("Netherlands", "荷兰", "Amsterdam", "阿姆斯特丹", "Europe", "欧洲"),
+    Country("Switzerland", "瑞士", "Bern", "伯尔尼", "Europe", "欧洲"),
+    Country("Romania", "罗马尼亚", "Bucharest", "布加勒斯特", "Europe", "欧洲"),
+    Country("Bulgaria", "保加利亚", "Sofia", "索非亚", "Europe", "欧洲"),
+    Country("Serbia", "塞尔维亚", "Belgrade", "贝尔格莱德", "Europe", "欧洲"),
+    Country("Croatia", "克罗地亚", "Zagreb", "萨格勒布", "Europe", "欧洲"),
+    Country("Ukraine", "乌克兰", "Kyiv", "基辅", "Europe", "欧洲"),
+    Country("Slovakia", "斯洛伐克", "Bratislava", "布拉迪斯拉发", "Europe", "欧洲"),
+    Country("Estonia", "爱沙尼亚", "Tallinn", "塔林", "Europe", "欧洲"),
+    Country("Latvia", "拉脱维亚", "Riga", "里加", "Europe", "欧洲"),
+    Country("Lithuania", "立陶宛", "Vilnius", "维尔纽斯", "Europe", "欧洲"),
+    Country("Indonesia", "印度尼西亚", "Jakarta", "雅加达", "Asia", "亚洲"),
+    Country("Pakistan", "巴基斯坦", "Islamabad", "伊斯兰堡", "Asia", "亚洲"),
+    Country("Nepal", "尼泊尔", "Kathmandu", "加德满都", "Asia", "亚洲"),
+    Country("Laos", "老挝", "Vientiane", "万象", "Asia", "亚洲"),
+    Country("Cambodia", "柬埔寨", "Phnom Penh", "金边", "Asia", "亚洲"),
+    Country("Iraq", "伊拉克", "Baghdad", "巴格达", "Asia", "亚洲"),
+    Country("Saudi Arabia", "沙特阿拉伯", "Riyadh", "利雅得", "Asia", "亚洲"),
+    Country("Syria", "叙利亚", "Damascus", "大马士革", "Asia", "亚洲"),
+    Country("Afghanistan", "阿富汗", "Kabul", "喀布尔", "Asia", "亚洲"),
+    Country("Bangladesh", "孟加拉国", "Dhaka", "达卡", "Asia", "亚洲"),
+    Country("Qatar", "卡塔尔", "Doha", "多哈", "Asia", "亚洲"),
+    Country("Jordan", "约旦", "Amman", "安曼", "Asia", "亚洲"),
+    Country("Lebanon", "黎巴嫩", "Beirut", "贝鲁特", "Asia", "亚洲"),
+    Country("Uzbekistan", "乌兹别克斯坦", "Tashkent", "塔什干", "Asia", "亚洲"),
+    Country("Nigeria", "尼日利亚", "Abuja", "阿布贾", "Africa", "非洲"),
+    Country("Ethiopia", "埃塞俄比亚", "Addis Ababa", "亚的斯亚贝巴", "Africa", "非洲"),
+    Country("Uganda", "乌干达", "Kampala", "坎帕拉", "Africa", "非洲"),
+    Country("Senegal", "塞内加尔", "Dakar", "达喀尔", "Africa", "非洲"),
+    Country("Algeria", "阿尔及利亚", "Algiers", "阿尔及尔", "Africa", "非洲"),
+    Country("Sudan", "苏丹", "Khartoum", "喀土穆", "Africa", "非洲"),
+    Country("Zimbabwe", "津巴布韦", "Harare", "哈拉雷", "Africa", "非洲"),
+    Country("Zambia", "赞比亚", "Lusaka", "卢萨卡", "Africa", "非洲"),
+    Country("Angola", "安哥拉", "Luanda", "罗安达", "Africa", "非洲"),
+    Country("Venezuela", "委内瑞拉", "Caracas", "加拉加斯", "South America", "南美洲"),
+    Country("Ecuador", "厄瓜多尔", "Quito", "基多", "South America", "南美洲"),
+    Country("Uruguay", "乌拉圭", "Montevideo", "蒙得维的亚", "South America", "南美洲"),
+    Country("Paraguay", "巴拉圭", "Asuncion", "亚松森", "South America", "南美洲"),
+    Country("Jamaica", "牙买加", "Kingston", "金斯敦", "North America", "北美洲"),
+    Country("Costa Rica", "哥斯达黎加", "San Jose", "圣何塞", "North America", "北美洲"),
+    Country("New Zealand", "新西兰", "Wellington", "惠灵顿", "Oceania", "大洋洲"),
+    Country("Fiji", "斐济", "Suva", "苏瓦", "Oceania", "大洋洲"),
     # Held out: only the pretraining corpus states these; the demo suite asks about them.
     Country("France", "法国", "Paris", "巴黎", "Europe", "欧洲", held_out=True),
     Country("Norway", "挪威", "Oslo", "奥斯陆", "Europe", "欧洲", held_out=True),
@@ -117,6 +161,16 @@ RIVERS: tuple[River, ...] = (
     River("the Ganges", "恒河", 2525, "the Bay of Bengal", "孟加拉湾", "India", "印度"),
     River("the Pearl River", "珠江", 2400, "the South China Sea", "南海", "China", "中国"),
     River("the Yenisei", "叶尼塞河", 3487, "the Arctic Ocean", "北冰洋", "Asia", "亚洲"),
+    River("the Ob", "鄂毕河", 3650, "the Kara Sea", "喀拉海", "Asia", "亚洲"),
+    River("the Niger", "尼日尔河", 4180, "the Gulf of Guinea", "几内亚湾", "Africa", "非洲"),
+    River("the Zambezi", "赞比西河", 2574, "the Indian Ocean", "印度洋", "Africa", "非洲"),
+    River("the Indus", "印度河", 3180, "the Arabian Sea", "阿拉伯海", "Asia", "亚洲"),
+    River("the Seine", "塞纳河", 777, "the English Channel", "英吉利海峡", "Europe", "欧洲"),
+    River("the Elbe", "易北河", 1094, "the North Sea", "北海", "Europe", "欧洲"),
+    River("the Dnieper", "第聂伯河", 2201, "the Black Sea", "黑海", "Europe", "欧洲"),
+    River("the Euphrates", "幼发拉底河", 2800, "the Persian Gulf", "波斯湾", "Asia", "亚洲"),
+    River("the Orinoco", "奥里诺科河", 2140, "the Atlantic Ocean", "大西洋", "South America", "南美洲"),
+    River("the Yukon", "育空河", 3190, "the Bering Sea", "白令海", "North America", "北美洲"),
     # Held out.
     River("the Nile", "尼罗河", 6650, "the Mediterranean Sea", "地中海", "Africa", "非洲", held_out=True),
     River("the Yangtze", "长江", 6300, "the East China Sea", "东海", "China", "中国", held_out=True),
@@ -151,6 +205,38 @@ PEOPLE: tuple[Person, ...] = (
            "He wrote the book Dream Pool Essays.", "他写了《梦溪笔谈》。"),
     Person("Wang Xizhi", "王羲之", "the Jin dynasty", "晋朝", "calligrapher", "书法家",
            "He is called the sage of calligraphy.", "他被称为书圣。"),
+    Person("Han Yu", "韩愈", "the Tang dynasty", "唐朝", "writer", "文学家",
+           "He led a movement back to plain ancient prose.", "他倡导古文运动。"),
+    Person("Meng Haoran", "孟浩然", "the Tang dynasty", "唐朝", "poet", "诗人",
+           "He wrote poems about quiet country life.", "他写了许多田园诗。"),
+    Person("Du Mu", "杜牧", "the Tang dynasty", "唐朝", "poet", "诗人",
+           "He wrote short poems about history.", "他写了许多咏史诗。"),
+    Person("Ouyang Xiu", "欧阳修", "the Song dynasty", "宋朝", "writer", "文学家",
+           "He was one of the great prose writers.", "他是著名的散文家。"),
+    Person("Wang Anshi", "王安石", "the Song dynasty", "宋朝", "statesman", "政治家",
+           "He led great reforms of the government.", "他主持了变法。"),
+    Person("Yue Fei", "岳飞", "the Song dynasty", "宋朝", "general", "将军",
+           "He fought to defend his country.", "他是保卫国家的名将。"),
+    Person("Bi Sheng", "毕昇", "the Song dynasty", "宋朝", "inventor", "发明家",
+           "He invented printing with movable type.", "他发明了活字印刷术。"),
+    Person("Cai Lun", "蔡伦", "the Han dynasty", "汉朝", "inventor", "发明家",
+           "He improved the making of paper.", "他改进了造纸术。"),
+    Person("Hua Tuo", "华佗", "the Han dynasty", "汉朝", "doctor", "医学家",
+           "He was a famous doctor.", "他是一位名医。"),
+    Person("Ban Gu", "班固", "the Han dynasty", "汉朝", "historian", "史学家",
+           "He wrote the Book of Han.", "他写了《汉书》。"),
+    Person("Li Shizhen", "李时珍", "the Ming dynasty", "明朝", "doctor", "医学家",
+           "He wrote a great book about medicine.", "他写了《本草纲目》。"),
+    Person("Xu Xiake", "徐霞客", "the Ming dynasty", "明朝", "traveller", "旅行家",
+           "He travelled across the country and wrote about it.", "他走遍各地，写下了游记。"),
+    Person("Luo Guanzhong", "罗贯中", "the Ming dynasty", "明朝", "novelist", "小说家",
+           "He wrote Romance of the Three Kingdoms.", "他写了《三国演义》。"),
+    Person("Pu Songling", "蒲松龄", "the Qing dynasty", "清朝", "novelist", "小说家",
+           "He wrote Strange Tales from a Chinese Studio.", "他写了《聊斋志异》。"),
+    Person("Zheng Banqiao", "郑板桥", "the Qing dynasty", "清朝", "painter", "画家",
+           "He was famous for painting bamboo.", "他擅长画竹子。"),
+    Person("Guan Hanqing", "关汉卿", "the Yuan dynasty", "元朝", "playwright", "戏剧家",
+           "He wrote many plays.", "他写了很多杂剧。"),
     # Held out.
     Person("Li Bai", "李白", "the Tang dynasty", "唐朝", "poet", "诗人",
            "He loved the moon and wine, and his poems are bold and free.", "他喜欢月亮和美酒，诗风豪放。", held_out=True),
@@ -177,6 +263,21 @@ ELEMENTS: tuple[Element, ...] = (
     Element("zinc", "锌", "Zn", 30),
     Element("tin", "锡", "Sn", 50),
     Element("lead", "铅", "Pb", 82),
+    Element("lithium", "锂", "Li", 3),
+    Element("boron", "硼", "B", 5),
+    Element("fluorine", "氟", "F", 9),
+    Element("neon", "氖", "Ne", 10),
+    Element("silicon", "硅", "Si", 14),
+    Element("phosphorus", "磷", "P", 15),
+    Element("chlorine", "氯", "Cl", 17),
+    Element("argon", "氩", "Ar", 18),
+    Element("potassium", "钾", "K", 19),
+    Element("chromium", "铬", "Cr", 24),
+    Element("manganese", "锰", "Mn", 25),
+    Element("cobalt", "钴", "Co", 27),
+    Element("nickel", "镍", "Ni", 28),
+    Element("platinum", "铂", "Pt", 78),
+    Element("uranium", "铀", "U", 92),
     # Held out.
     Element("gold", "金", "Au", 79, held_out=True),
     Element("iron", "铁", "Fe", 26, held_out=True),
@@ -210,6 +311,20 @@ _GIVEN_ZH = ("明", "红", "华", "伟", "磊", "洋", "静", "敏", "丽", "帆
 # 2-character names (surname + given name), in a fixed shuffled-looking order; held-out names have 3 characters.
 NAMES_ZH = tuple(_SURNAMES_ZH[i % len(_SURNAMES_ZH)] + _GIVEN_ZH[(i * 7) % len(_GIVEN_ZH)] for i in range(60))
 NAMES_ZH_HELD_OUT = ("林晓雨", "郭子涵", "宋雅婷")
+# More names for the SFT dialogues and the corpus: with a few hundred names a model cannot learn the answers
+# by heart, only the skill of copying the name back. Chinese ones have three characters, like the held-out names.
+NAMES_EN_MORE = ("Aaron", "Abby", "Alex", "Amber", "Andrew", "Angela", "Arthur", "Bella", "Brian", "Caleb",
+                 "Carl", "Carmen", "Cathy", "Cindy", "Colin", "Daisy", "Derek", "Dylan", "Eddie", "Edward",
+                 "Eli", "Elsa", "Eric", "Erin", "Evan", "Fiona", "Gavin", "Gina", "Gordon", "Hazel",
+                 "Hugo", "Ian", "Irene", "Jacob", "Jason", "Jenny", "Joel", "Josie", "Kevin", "Kyle",
+                 "Leah", "Linda", "Logan", "Louis", "Maggie", "Martin", "Megan", "Nadia", "Nathan", "Nick",
+                 "Owen", "Paula", "Quinn", "Rachel", "Rita", "Robin", "Rosa", "Sally", "Sean", "Stella",
+                 "Tara", "Terry", "Tina", "Tony", "Ursula", "Vera", "Vince", "Wendy", "Will", "Yvonne")
+_GIVEN_ZH_2 = ("子轩", "雨桐", "浩然", "欣怡", "梓涵", "宇航", "思远", "佳怡", "俊杰", "诗琪", "文博", "嘉欣", "天宇",
+               "晓东", "雅琳", "志强", "美玲", "国栋", "婉清", "明哲", "若曦", "一鸣", "秀英", "建华")
+_SURNAMES_ZH_MORE = "刘陈杨黄赵吴周徐孙马朱胡何高罗郑梁谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+NAMES_ZH_MORE = tuple(_SURNAMES_ZH_MORE[i % len(_SURNAMES_ZH_MORE)] + _GIVEN_ZH_2[(i * 5) % len(_GIVEN_ZH_2)]
+                      for i in range(72))
 
 CITIES_EN = ("Shanghai", "Guangzhou", "Shenzhen", "Nanjing", "Wuhan", "Boston", "Chicago", "Seattle",
              "Toronto", "Sydney", "Munich", "Barcelona", "Qingdao", "Xiamen", "Denver", "Dallas", "Miami",
@@ -249,3 +364,40 @@ def split(rows: tuple, held_out: bool) -> list:
 def cap(text: str) -> str:
     """Capitalise the first letter only ("the Nile" -> "The Nile"), keeping the rest as written."""
     return text[:1].upper() + text[1:]
+
+
+# Words a Chinese sentence of the demo is made of beyond single characters: the tokenizer keeps each one
+# whole (trainers/tokenizer.py), so "法国" or "林晓雨" is one token in every context, as "France" is.
+COMMON_WORDS_ZH = ("首都", "名字", "什么", "哪里", "哪个", "城市", "颜色", "朝代", "化学符号", "原子序数", "公里", "大洲",
+                   "国家", "喜欢", "记得", "可爱", "认识", "位于", "流入", "全长", "元素", "符号", "诗人", "行星")
+
+
+def zh_words() -> list[str]:
+    """Every multi-character Chinese name and value in the tables, plus common question words."""
+    words: list[str] = list(COMMON_WORDS_ZH)
+    for c in COUNTRIES:
+        words += [c.zh, c.capital_zh, c.region_zh]
+    for r in RIVERS:
+        words += [r.zh, r.mouth_zh, r.region_zh]
+    for p in PEOPLE:
+        words += [p.zh, p.era_zh, p.role_zh]
+    words += [e.zh for e in ELEMENTS] + [p.zh for p in PLANETS]
+    words += list(NAMES_ZH + NAMES_ZH_HELD_OUT + NAMES_ZH_MORE + CITIES_ZH + CITIES_ZH_HELD_OUT)
+    words += [w for pet in PETS_ZH + PETS_ZH_HELD_OUT for w in pet] + list(COLORS_ZH + COLORS_ZH_HELD_OUT)
+    return sorted({w for w in words if len(w) > 1})
+
+
+def held_out_words() -> set[str]:
+    """Every held-out entity and value, in both languages (the SFT data must name none of them)."""
+    words: set[str] = set()
+    for c in split(COUNTRIES, True):
+        words |= {c.en, c.capital_en, c.zh, c.capital_zh}
+    for r in split(RIVERS, True):
+        words |= {r.en, r.en.removeprefix("the "), r.zh}
+    for p in split(PEOPLE, True):
+        words |= {p.en, p.zh}
+    for e in split(ELEMENTS, True):
+        words |= {e.en, e.zh}
+    words |= set(NAMES_EN_HELD_OUT + NAMES_ZH_HELD_OUT + CITIES_EN_HELD_OUT + CITIES_ZH_HELD_OUT)
+    words |= {p for _, p in PETS_EN_HELD_OUT + PETS_ZH_HELD_OUT} | set(COLORS_EN_HELD_OUT + COLORS_ZH_HELD_OUT)
+    return words

@@ -274,6 +274,34 @@ def _reasoning() -> Iterator[QA]:
             yield QA("zh", "reasoning", "sum", f"{a}加{b}等于多少？", f"{a}加{b}等于{s}。", f"{a}+{b}", False, 0, s)
 
 
+def pronoun_answer(q: QA) -> QA:
+    """The factual question `q` with an answer that names its subject by a pronoun (\"Its capital is Oslo.\")."""
+    import dataclasses
+    import re as _re
+    a = q.answer
+    k, en = q.kind, q.lang == "en"
+    if k == "capital":
+        a = f"Its capital is {q.reference}." if en else f"它的首都是{q.reference}。"
+    elif k == "region":
+        a = f"It is in {q.reference}." if en else f"它位于{q.reference}。"
+    elif k == "river_length":
+        a = f"It is about {q.reference} kilometers long." if en else f"它全长约{q.reference}公里。"
+    elif k == "river_mouth":
+        m = _re.search(r"flows into (.*)\.$", a) if en else _re.search(r"流入(.*)。$", a)
+        a = f"It flows into {m.group(1)}." if en else f"它流入{m.group(1)}。"
+    elif k in ("era", "who"):
+        p = next(x for x in F.PEOPLE if x.en == q.entity)
+        if en:
+            a = f"The {p.role_en} lived in {p.era_en}." if k == "era" else f"{a_or_an(p.role_en).capitalize()} of {p.era_en}."
+        else:
+            a = f"这位{p.role_zh}生活在{p.era_zh}。" if k == "era" else f"{p.era_zh}的{p.role_zh}。"
+    elif k == "symbol":
+        a = f"Its chemical symbol is {q.reference}." if en else f"它的化学符号是{q.reference}。"
+    elif k == "atomic_number":
+        a = f"Its atomic number is {q.reference}." if en else f"它的原子序数是{q.reference}。"
+    return dataclasses.replace(q, answer=a)
+
+
 def all_qas() -> list[QA]:
     """Every question the demo knows, in a fixed order (deterministic)."""
     return [*_factual(), *_instruction(), *_creative(), *_code(), *_reasoning()]

@@ -25,27 +25,29 @@ def _check(id_: str, **kwargs: Any) -> dict[str, Any]:
 
 
 # (lang, kind, entity, checks) for every single-turn case, in suite order within each category.
+# Factual questions and multi-turn conversations are a third each of the suite: the two measure what the
+# demo is about (does the SFT answer with what the base knows, does it keep what the user said), and with
+# 16 cases each a real change can clear McNemar + Holm; the other question types mainly show the answer's
+# shape (directness, format), which every case measures.
 SINGLE: dict[str, list[tuple[str, str, str, list[dict[str, Any]]]]] = {
     "factual": [
         ("en", "capital", "France", []), ("en", "capital", "Norway", []), ("en", "capital", "Kenya", []),
-        ("en", "river_length", "the Nile", []), ("en", "era", "Su Shi", []), ("en", "symbol", "gold", []),
+        ("en", "capital", "Egypt", []), ("en", "river_length", "the Nile", []), ("en", "era", "Su Shi", []),
+        ("en", "symbol", "gold", []), ("en", "atomic_number", "silver", []),
         ("zh", "capital", "France", []), ("zh", "capital", "Thailand", []), ("zh", "capital", "Peru", []),
-        ("zh", "river_length", "the Yangtze", []), ("zh", "era", "Li Bai", []), ("zh", "symbol", "iron", []),
+        ("zh", "capital", "Poland", []), ("zh", "river_length", "the Yangtze", []), ("zh", "era", "Li Bai", []),
+        ("zh", "symbol", "iron", []), ("zh", "who", "Cao Xueqin", []),
     ],
     "instruction": [
         ("en", "letter", "thank-you|my neighbor", [LETTER_CHECK]),
         ("en", "howto", "plant a tree", [_check("format:numbered_list", min_items=3)]),
         ("en", "describe", "the Sun", [_check("format:max_words", limit=15)]),
-        ("en", "email", "email|asking to move my appointment", [LETTER_CHECK]),
         ("en", "rewrite", "Since the bus was late again this morning, most of the students arrived at school after the bell.",
          [_check("format:max_words", limit=12)]),
-        ("en", "notice", "a class trip to the museum", [_check("format:max_words", limit=60)]),
         ("zh", "letter", "感谢信|奶奶", [LETTER_CHECK]),
         ("zh", "howto", "boil an egg", [_check("format:numbered_list", min_items=3)]),
         ("zh", "describe", "the giant panda", [_check("format:max_chars", limit=25)]),
-        ("zh", "letter", "邀请信|同学", [LETTER_CHECK]),
         ("zh", "rewrite", "由于图书馆正在进行内部装修的原因，所以本周末图书馆将暂停对外开放。", [_check("format:max_chars", limit=20)]),
-        ("zh", "notice", "a class trip to the museum", [_check("format:max_chars", limit=80)]),
     ],
     "creative": [
         ("en", "poem", "the sea", [_check("format:max_words", limit=60)]),
@@ -54,37 +56,49 @@ SINGLE: dict[str, list[tuple[str, str, str, list[dict[str, Any]]]]] = {
         ("zh", "story", "a brave little bird", [_check("format:max_chars", limit=150)]),
     ],
     "code": [
-        ("en", "function", "factorial", [CODE_CHECK]), ("en", "function", "fibonacci", [CODE_CHECK]),
-        ("en", "function", "reverse_string", [CODE_CHECK]),
-        ("zh", "function", "is_palindrome", [CODE_CHECK]), ("zh", "function", "celsius_to_fahrenheit", [CODE_CHECK]),
-        ("zh", "function", "count_vowels", [CODE_CHECK]),
+        ("en", "function", "factorial", [CODE_CHECK]), ("en", "function", "reverse_string", [CODE_CHECK]),
+        ("zh", "function", "is_palindrome", [CODE_CHECK]), ("zh", "function", "count_vowels", [CODE_CHECK]),
     ],
     "reasoning": [
-        ("en", "syllogism", "whale|mammal|Moby", []), ("en", "syllogism", "salmon|mammal|Goldie", []),
-        ("en", "product", "7x8", []),
-        ("zh", "syllogism", "rose|flower|红红", []), ("zh", "syllogism", "car|animal|飞飞", []),
+        ("en", "syllogism", "whale|mammal|Moby", []),
         ("zh", "product", "9x6", []),
     ],
 }
 
 # Multi-turn cases: (lang, turns, golden answers per turn, recall keywords, turn the keyword must be in).
+# Every value the user states is held out of the SFT data (facts.py *_HELD_OUT), and so is the phrasing of
+# each recall question (sft_data.py asks for the same things in other words): the SFT model has to carry
+# the skill, not a memorised question, over to these conversations.
 MULTI: list[tuple[str, list[str], list[str], list[str], int]] = [
     ("en", ["My name is Olivia.", "What is my name?"],
      ["Hello, your name is Olivia. Nice to meet you!", "Your name is Olivia."], ["Olivia"], 2),
+    ("en", ["My name is Ethan.", "What is the chemical symbol for silver?", "What is my name?"],
+     ["Hello, your name is Ethan. Nice to meet you!", "The chemical symbol for silver is Ag.", "Your name is Ethan."],
+     ["Ethan"], 3),
     ("en", ["I live in Chengdu.", "What is the capital of Poland?", "Which city do I live in?"],
      ["So you live in Chengdu. It sounds like a nice place.", "The capital of Poland is Warsaw.", "You live in Chengdu."],
      ["Chengdu"], 3),
+    ("en", ["I live in Vancouver.", "Which city do I live in?"],
+     ["So you live in Vancouver. It sounds like a nice place.", "You live in Vancouver."], ["Vancouver"], 2),
     ("en", ["I have a dog named Biscuit.", "What is my dog's name?"],
      ["A dog named Biscuit, how lovely!", "Your dog is named Biscuit."], ["Biscuit"], 2),
+    ("en", ["I have a cat named Oreo.", "How long is the Danube?", "What is my cat's name?"],
+     ["A cat named Oreo, how lovely!", "The length of the Danube is about 2850 kilometers.", "Your cat is named Oreo."],
+     ["Oreo"], 3),
     ("en", ["My favorite color is green.", "Which dynasty did Sima Qian live in?", "What is my favorite color?"],
      ["Your favorite color is green. It is a beautiful color.", "Sima Qian lived in the Han dynasty.", "Your favorite color is green."],
      ["green"], 3),
     ("en", ["What is the capital of Sweden?", "And what about Portugal?"],
      ["The capital of Sweden is Stockholm.", "The capital of Portugal is Lisbon."], ["Lisbon"], 2),
     ("zh", ["我叫林晓雨。", "我叫什么名字？"], ["你好，你叫林晓雨，很高兴认识你！", "你叫林晓雨。"], ["林晓雨"], 2),
+    ("zh", ["我叫郭子涵。", "银的化学符号是什么？", "我叫什么名字？"],
+     ["你好，你叫郭子涵，很高兴认识你！", "银的化学符号是Ag。", "你叫郭子涵。"], ["郭子涵"], 3),
     ("zh", ["我住在杭州。", "越南的首都是哪里？", "我住在哪个城市？"],
      ["你住在杭州，那是一座很不错的城市。", "越南的首都是河内。", "你住在杭州。"], ["杭州"], 3),
+    ("zh", ["我住在苏州。", "我住在哪个城市？"], ["你住在苏州，那是一座很不错的城市。", "你住在苏州。"], ["苏州"], 2),
     ("zh", ["我养了一只猫，叫年糕。", "我的猫叫什么名字？"], ["你的猫叫年糕，这个名字真可爱！", "你的猫叫年糕。"], ["年糕"], 2),
+    ("zh", ["我养了一条狗，叫团子。", "湄公河有多长？", "我的狗叫什么名字？"],
+     ["你的狗叫团子，这个名字真可爱！", "湄公河全长约4350公里。", "你的狗叫团子。"], ["团子"], 3),
     ("zh", ["我最喜欢的颜色是紫色。", "曹雪芹是哪个朝代的小说家？", "我最喜欢什么颜色？"],
      ["你最喜欢的颜色是紫色，这是很漂亮的颜色。", "曹雪芹是清朝的小说家。", "你最喜欢的颜色是紫色。"], ["紫色"], 3),
     ("zh", ["瑞典的首都是哪里？", "那埃及呢？"], ["瑞典的首都是斯德哥尔摩。", "埃及的首都是开罗。"], ["开罗"], 2),
