@@ -4,8 +4,9 @@ replay arms (paths as <TMP>, created/seconds dropped).
 Run it from the root of a checkout WITHOUT the N-arm code (e.g. a worktree at 5f25c8e, with any later scorer
 change applied), with tests/arms_data.py copied in: `python tests/data/arms/write_stored.py OUT.json`. The
 stored file is what a two-model compare wrote before the N-arm work; tests/test_arms.py checks that today's
-code writes the same. Last written on 5f25c8e + the relevance evidence rules (9d97a4f), which changed the
-relevance rows.
+code writes the same. Last written on 5f25c8e with harness/scorers/ of 9d0fee3 (the relevance rules of issue F's
+later rounds changed the relevance rows), tests/arms_data.py and tests/helpers.py copied in, run with
+PYTHONPATH=tests:. (arms_data imports helpers).
 """
 
 from __future__ import annotations
