@@ -284,7 +284,11 @@ def pick_first_screen(results: dict[str, Any], k: int = 3) -> list[dict[str, Any
         weight = {n: len(r.get("regressions" if change == "regressed" else "fixes") or []) for n, r in head.items()}
         while len(picks) < slots:
             before = len(picks)
-            for fam in themes:
+            # families that can show a category not on screen yet go first (coherence lives only in multi-turn
+            # cases: after a multi-turn example it waits for a family that shows another kind of question)
+            shown = {p["case"].get("category") for p in picks}
+            fresh = {f for f in themes if any(f in fams and c.get("category") not in shown for c, fams in pool)}
+            for fam in sorted(themes, key=lambda f: f not in fresh):
                 if len(picks) >= slots:
                     break
                 taken = {id(p["case"]) for p in picks}
