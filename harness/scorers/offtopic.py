@@ -221,11 +221,11 @@ _SERVICE_PHRASES = re.compile(
 
 
 def service_phrases(request: str, answer: str) -> list[str]:
-    """The customer-service or chat boilerplate of an answer ("Your ticket number is…", "您的快递已…") that the
-    request does not share: a reply written for another conversation."""
-    asked = {m.group(0).lower() for m in _SERVICE_PHRASES.finditer(request[:2000])}
-    found = [m.group(0).lower() for m in _SERVICE_PHRASES.finditer(answer[:3000])]
-    return list(dict.fromkeys(f for f in found if f not in asked)) if not asked else []
+    """The customer-service or chat boilerplate of an answer ("Your ticket number is…", "您的快递已…") when the
+    request has none: a reply written for another conversation."""
+    if _SERVICE_PHRASES.search(request[:2000]):
+        return []  # the conversation is about an order, a refund, a delivery: such phrases belong in it
+    return list(dict.fromkeys(m.group(0).lower() for m in _SERVICE_PHRASES.finditer(answer[:3000])))
 
 
 def stock_phrases(answer: str) -> list[str]:

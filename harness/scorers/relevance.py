@@ -159,13 +159,14 @@ def judge(
     if earlier and own and not _mentioned(answer, own) and offtopic.goes_on(prompt, answer, earlier):
         return False, f"goes on with the earlier turns' topic instead of {_shown(own)}"
     hit = _mentioned(answer, [*specific, *(extra or [])], names=frozenset(subject.named) | frozenset(extra or []))
-    if hit and not extra and not subject.inherited and not subject.asks_for_name and not _FACTOID_RE.search(prompt[:300]) \
-            and not _WHY_RE.search(prompt[:300]):
+    indirect = _answered_indirectly(subject, prompt)
+    own_subject = None if indirect else offtopic.announced(answer)
+    if hit and not extra and not subject.inherited and not indirect:
         # a word of the request said in passing ("climate", "Python") does not make an answer that opens with
         # another subject ("Prince Hamlet of Denmark learns…", "map() applies…") about the request's own
         terms = list(dict.fromkeys([*specific, *subject.generic]))
         missing = [t for t in terms if not mentions(answer, t)]
-        other = offtopic.announced(answer) or (None if _ZH_RE.search(answer[:20]) else _opening_entity(answer))
+        other = own_subject or (None if _ZH_RE.search(answer[:20]) else _opening_entity(answer))
         if len(missing) * 2 >= len(terms) and other and not _related(other, " ".join([prompt, context, *terms])):
             return False, f"mentions {hit[0]!r} but is about {other!r}, not {_shown(missing)}{where}"
     if hit:
@@ -175,8 +176,7 @@ def judge(
     passive = opener and re.match(re.escape(opener) + r"\s+(?:is|was|were|are)\s+(?:\w+ly\s+)?(?:written|painted|composed|invented|directed|built|founded|credited)\b", answer.strip().lstrip("*#>-_ \t\"'“《"))
     if opener and (passive or not subject.asks_for_name) and normalize(opener) not in normalize(context + " " + prompt):
         return False, f"is about {opener!r}, not {_shown(specific)}{where}"
-    own_subject = None if _WHY_RE.search(prompt[:300]) else offtopic.announced(answer)
-    if own_subject and not subject.asks_for_name and not _FACTOID_RE.search(prompt[:300]) and not _related(own_subject, " ".join([prompt, context, *specific, *(extra or [])])):
+    if own_subject and not _related(own_subject, " ".join([prompt, context, *specific, *(extra or [])])):
         return False, f"sets out to talk about {own_subject!r}, not {_shown(specific)}{where}"
     service = offtopic.service_phrases(" ".join([prompt, context]), answer)
     if len(service) >= 2:
@@ -187,7 +187,7 @@ def judge(
     other = None if subject.inherited else offtopic.other_domain(asked, answer, code)
     if other:
         return False, f"asked about {other[0]!r}; the answer is about {_shown(other[1])}, another matter{where}"
-    if _disjoint_allowed(subject, prompt, answer) and not _related(answer[:2000], " ".join([prompt, context, *(extra or [])])):
+    if not indirect and _disjoint_allowed(subject, prompt, answer) and not _related(answer[:2000], " ".join([prompt, context, *(extra or [])])):
         names = offtopic.anchors(answer, places=not subject.named)
         if names:
             return False, f"shares no word with the request about {_shown(specific)} and names {_shown(names)} instead{where}"
@@ -205,18 +205,23 @@ _OBLIQUE_RE = re.compile(
     r"poem|poetry|haiku|story|quote|slogan|tagline|toast|tweet|lyrics|limerick|how (?:do|can|should) i|how to|tips"
     r"|诗|故事|名言|口号|对联|广告语|标语|歌词|祝福|怎么|如何|建议", re.I)
 # an answer that opens by pointing back at the subject ("It is…", "这种…") or with a bare yes/no
-_POINTS_BACK_RE = re.compile(r"^\W*(?:it|its|it's|they|this|these|he|she|there|here|yes|no|sure)\b|^\W*(?:它|这|那|他|她|是的|不是|简单来说|一般)", re.I)
 _PRONOUN_OPENING_RE = re.compile(r"^\W*(?:it|its|it's|they|this|these|he|she)\b|^\W*(?:它|这|他|她)", re.I)
+_POINTS_BACK_RE = re.compile(_PRONOUN_OPENING_RE.pattern + r"|^\W*(?:there|here|yes|no|sure)\b|^\W*(?:那|是的|不是|简单来说|一般)", re.I)
 DISJOINT_MIN_TERMS = 6  # an answer sharing no word with the request is evidence only when it says this much
 
 
+def _answered_indirectly(subject: Subject, prompt: str) -> bool:
+    """The request is one whose right answer need not name its subject and may open with something else: a
+    question for a name, a time or a number ("Neil Armstrong, in 1969.") or for a cause ("Sunlight is…")."""
+    return subject.asks_for_name or bool(_FACTOID_RE.search(prompt[:300]) or _WHY_RE.search(prompt[:300]))
+
+
 def _disjoint_allowed(subject: Subject, prompt: str, answer: str) -> bool:
-    """Whether sharing no word with the request can count against the answer: an own-subject request (not a
-    follow-up, not a question for a name, time or number, not one whose good answers are oblique) and an
-    answer long enough, that does not open by pointing back."""
-    return not (subject.inherited or subject.asks_for_name or _FACTOID_RE.search(prompt[:300]) or _OBLIQUE_RE.search(prompt[:300])
-                or _WHY_RE.search(prompt[:300])
-                or _POINTS_BACK_RE.search(answer.strip()) or len(content_terms(answer)) < DISJOINT_MIN_TERMS)
+    """Whether sharing no word with the request can count against the answer (besides `_answered_indirectly`):
+    an own-subject request (not a follow-up, not one whose good answers are oblique) and an answer long
+    enough, that does not open by pointing back."""
+    return not (subject.inherited or _OBLIQUE_RE.search(prompt[:300]) or _POINTS_BACK_RE.search(answer.strip())
+                or len(content_terms(answer)) < DISJOINT_MIN_TERMS)
 
 
 # a question for a cause: its answer opens with the cause ("Sunlight is a mix of all colours…", "主要是月球引力…")
