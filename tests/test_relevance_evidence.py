@@ -195,3 +195,32 @@ def test_labelled_set_numbers(monkeypatch):
     assert len(rows) >= 300 and {r["lang"] for r in rows} == {"en", "zh"}
     res = bench.report(rows, "dev + holdout", errors=False)
     assert res["precision"] >= 0.97 and res["recall"] >= 0.85, res
+
+
+@pytest.mark.parametrize(
+    "turns, answers, mirrored",
+    [
+        (["我住在苏州。"], ["你住在大连，那是一座很不错的城市。"], "你住在"),  # a wrong city: recall fails, relevance does not
+        (["我叫林晓雨。"], ["你好，你叫周军，很高兴认识你！"], "你叫"),
+        (["My name is Olivia."], ["Hello, your name is Grace. Nice to meet you!"], "your name is"),
+        (["I live in Chengdu."], ["So you  live in Houston. It sounds like a nice place."], "you live in"),
+        (["我最喜欢的颜色是紫色。"], ["你最喜欢的颜色是白色，这是很漂亮的颜色。"], "你最喜欢的颜色是"),
+    ],
+)
+def test_a_statement_about_oneself_taken_up_in_the_second_person_is_on_topic(turns, answers, mirrored):
+    passed, reason = verdict(turns, answers)
+    assert passed is True and repr(mirrored) in reason, reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers",
+    [
+        (["我住在苏州。"], ["北京是中国的首都，也是一座历史悠久的城市，有故宫、长城和很多博物馆。"]),  # no 你住在
+        (["I live in Chengdu. Which dumplings should I try?"], ["Try the dumplings in Vienna: Marillenknödel are apricot dumplings."]),  # a question
+        (["I live in Chengdu. I work in a bank."], ["Paris has many museums. If you live in Paris, the Louvre is near."]),  # two statements
+        (["My name is Olivia."], ["The Eiffel Tower is in Paris. Your name is on no list of its visitors."]),  # too late
+    ],
+)
+def test_the_second_person_rule_needs_one_statement_and_the_mirror_up_front(turns, answers):
+    passed, reason = verdict(turns, answers)
+    assert "said about themselves" not in reason, reason

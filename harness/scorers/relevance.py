@@ -146,6 +146,9 @@ def judge(
     n = offtopic.echo(prompt, answer)
     if n:
         return False, f"answers with {n} other requests or questions instead of addressing {_shown(specific)}"
+    mirror = None if subject.question else mirrored_statement(prompt, answer, [*subject.specific, *subject.generic])
+    if mirror:
+        return True, f"answers what the user said about themselves (as {mirror!r})"
     # a follow-up's own name replaces the inherited subject ("And what about Portugal?" after Sweden)
     asked = " ".join([prompt, *specific]) if subject.inherited and not subject_terms(prompt).named else prompt
     code = bool(ASKS_CODE_RE.search(prompt[:500])) or offtopic.has_code(answer)
@@ -192,6 +195,31 @@ def judge(
         if names:
             return False, f"shares no word with the request about {_shown(specific)} and names {_shown(names)} instead{where}"
     return None  # no mention, but no evidence of another subject either: a paraphrase or a bare answer
+
+
+# "my"/"I"/"我" and the words after it up to the statement's value ("My name is | Olivia", "我住在|苏州")
+_FIRST_PERSON_RE = re.compile(r"(?:\b(?:(my)|(I))\s+|(我))([^.!?;,。！？；，、\n]{1,30})$", re.I)
+
+
+def mirrored_statement(prompt: str, answer: str, values: list[str]) -> str | None:
+    """The user's statement about themselves ("I live in Suzhou.", "我叫林晓雨。") taken up in the second
+    person ("So you live in…", "你叫…"): the reply addresses the statement whatever value it repeats, as
+    "your name is Grace" addresses "My name is Olivia" (a wrong value is the business of recall and
+    correctness, not of relevance). Returns the mirrored words found, else None."""
+    if re.search(r"[.!?。！？]", prompt.strip().rstrip(".!?。！？")):  # one statement, not a story told in the first person
+        return None
+    opening = re.split(r"(?<=[.!?。！？])", answer.strip(), maxsplit=1)[0][:150]  # the reply takes it up first
+    found = []
+    for value in values:
+        i = prompt.find(value)
+        m = _FIRST_PERSON_RE.search(prompt[:i]) if i > 0 else None
+        if m is None:
+            continue
+        rel = m.group(4).strip()
+        mine = "你" + rel if m.group(3) else ("your " if m.group(1) else "you ") + rel
+        if re.search(re.escape(mine).replace(r"\ ", r"\s+"), opening, re.I):
+            found.append(mine)
+    return max(found, key=len, default=None)
 
 
 # a question for a name, a time or a number: a bare answer ("In 1945: …", "In Europe, …") need not restate it
