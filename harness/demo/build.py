@@ -57,6 +57,13 @@ class Recipe:
 #   pronoun answers 62% on the demo suite in the v2 build, 81% on an equivalent base: the experiments of
 #   issue K, kept in the history of branch demo-knowledge2);
 # - SFT lr 5e-4 for 2 epochs teaches the form without overwriting what pretraining stored.
+# What it cannot do: recall what the user said (12.5% on the demo suite, the follow-ups only). That needs
+# copying from the context, and this base never learns to copy: measured on the v2 base, the loss on a
+# repeated run of random tokens equals the first run's (13.3 vs 13.2 nats), and "My name is X. … So, my
+# name is" is predicted independently of X. Training this model 400-1000 steps on pure name-repeating
+# notes, on the corpus with 1,500 more of them, or on repeated random tokens (init std 0.02 or 0.1) left
+# both at chance too: copying sits on the known plateau of small-batch training (16 x 128 tokens a step),
+# far beyond this build's ~2M tokens.
 FULL = Recipe(
     name="full",
     corpus_scale=1.0,
