@@ -224,3 +224,36 @@ def test_a_statement_about_oneself_taken_up_in_the_second_person_is_on_topic(tur
 def test_the_second_person_rule_needs_one_statement_and_the_mirror_up_front(turns, answers):
     passed, reason = verdict(turns, answers)
     assert "said about themselves" not in reason, reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers",
+    [
+        (["How do I convert kilometres to miles?"], ["Sure! But first, what's your favourite season? And do you like hiking?"]),
+        (["辛亥革命的意义是什么？"], ["好问题！在回答之前，你平时喜欢听什么音乐？周末一般去哪里玩？"]),
+        (["What is a hash table?"], ["What else are you curious about today? Are you a student or do you work? What games do you play?"]),
+    ],
+)
+def test_questions_put_back_to_the_user_instead_of_an_answer_fail(turns, answers):
+    passed, reason = verdict(turns, answers)
+    assert passed is False and reason.startswith("asks the user"), reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers",
+    [
+        (["Write a cover letter for me."], ["Happy to! Which job are you applying for? And what experience do you want the letter to stress?"]),
+        (["帮我规划一下去成都的行程。"], ["好的！你打算在成都待几天？喜欢美食还是景点？"]),
+        (["What is a hash table?"], ["A table of buckets indexed by a key's hash. Do you want an example? Which language do you use?"]),
+    ],
+)
+def test_a_clarifying_question_or_an_answer_with_a_question_is_not_failed_for_it(turns, answers):
+    passed, reason = verdict(turns, answers)
+    assert not reason.startswith("asks the user"), reason
+
+
+def test_feedback_and_rating_boilerplate_counts_as_a_service_reply():
+    passed, reason = verdict(["什么是方差？"], ["感谢您的反馈！请为本次服务打分，您的评价是我们进步的动力。"])
+    assert passed is False and "customer-service" in reason, reason
+    passed, reason = verdict(["How long do boiled eggs keep?"], ["Thanks for your patience! Is there anything else I can help you with today?"])
+    assert passed is False and "customer-service" in reason, reason

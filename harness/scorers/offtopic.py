@@ -215,7 +215,9 @@ _SERVICE_PHRASES = re.compile(
     r"thank you for (?:contacting|reaching out|your (?:patience|order|call))|thanks for reaching out|your (?:order|ticket|refund|parcel|package)"
     r"|(?:ticket|order|tracking) (?:number|#)|store hours|our (?:store|shop|team) (?:is|will)|customer (?:service|support)|support team"
     r"|(?:sorry|apologi[sz]e) for the inconvenience|what else would you like|anything else i can help|how can i (?:help|assist) you today"
-    r"|您的快递|快递已|单号|取件码|退款|工单|客服|您的来电|营业时间|本店|还有什么可以帮您|聊聊别的|带来不便|订单详情|感谢您的耐心|亲，",
+    r"|thanks for your (?:patience|feedback)|thank you for your feedback|rate (?:your|our|this) (?:experience|service|conversation)"
+    r"|您的快递|快递已|单号|取件码|退款|工单|客服|您的来电|营业时间|本店|还有什么可以帮您|聊聊别的|带来不便|订单详情|感谢您的耐心|亲，"
+    r"|感谢您的反馈|本次服务|您的评价",
     re.I,
 )
 
@@ -226,6 +228,30 @@ def service_phrases(request: str, answer: str) -> list[str]:
     if _SERVICE_PHRASES.search(request[:2000]):
         return []  # the conversation is about an order, a refund, a delivery: such phrases belong in it
     return list(dict.fromkeys(m.group(0).lower() for m in _SERVICE_PHRASES.finditer(answer[:3000])))
+
+
+_QUESTION_RE = re.compile(r"[^.!?。！？\n]*[?？]")
+_TO_USER_RE = re.compile(r"\byou(?:r|'re|'ve)?\b|你|您", re.I)
+# the answer is put off to ask something first ("But first, …?", "在回答之前，…？")
+_PUT_OFF_RE = re.compile(
+    r"\bbut first\b|\bbefore (?:we|i) (?:get into|go on|answer|start|begin)|\bfirst,? (?:tell me|let me ask)"
+    r"|先问问你|在回答之前|回答之前|先告诉我|先说说你", re.I)
+
+
+def counter_questions(answer: str) -> list[str]:
+    """The questions an answer puts back to the user in place of an answer ("Sure! But first, what's your
+    favourite movie?", "好问题！在回答之前，你平时喜欢看什么电影？周末一般做什么？"): at least one addressed to
+    the user, and either the answer is mostly questions (two or more, at least half its sentences) or it
+    says it puts the answer off. Whether they concern the request is the caller's business: a clarifying
+    question shares its words."""
+    head = answer[:600]
+    questions = [q.strip() for q in _QUESTION_RE.findall(head) if q.strip()]
+    if not any(_TO_USER_RE.search(q) for q in questions):
+        return []
+    sentences = [x for x in re.split(r"(?<=[.!?。！？])", head) if x.strip()]
+    if len(questions) >= 2 and len(questions) * 2 >= len(sentences) or _PUT_OFF_RE.search(head):
+        return questions
+    return []
 
 
 def stock_phrases(answer: str) -> list[str]:

@@ -175,15 +175,18 @@ def judge(
     if hit:
         via = "" if hit[1].lower() == hit[0].lower() else f" (as {hit[1]!r})"
         return True, f"mentions {hit[0]!r}{via}"
+    service = offtopic.service_phrases(" ".join([prompt, context]), answer)
+    if len(service) >= 2:
+        return False, f"a customer-service reply ({_shown(service)}) that says nothing about {_shown(specific)}"
+    asked_back = offtopic.counter_questions(answer)
+    if asked_back and not _shares_words(answer[:600], " ".join([prompt, context_prompts])):  # a clarifying question would
+        return False, f"asks the user {_shown(asked_back)} instead of addressing {_shown(specific)}"
     opener = _opening_entity(answer)
     passive = opener and re.match(re.escape(opener) + r"\s+(?:is|was|were|are)\s+(?:\w+ly\s+)?(?:written|painted|composed|invented|directed|built|founded|credited)\b", answer.strip().lstrip("*#>-_ \t\"'“《"))
     if opener and (passive or not subject.asks_for_name) and normalize(opener) not in normalize(context + " " + prompt):
         return False, f"is about {opener!r}, not {_shown(specific)}{where}"
     if own_subject and not _related(own_subject, " ".join([prompt, context, *specific, *(extra or [])])):
         return False, f"sets out to talk about {own_subject!r}, not {_shown(specific)}{where}"
-    service = offtopic.service_phrases(" ".join([prompt, context]), answer)
-    if len(service) >= 2:
-        return False, f"a customer-service reply ({_shown(service)}) that says nothing about {_shown(specific)}"
     stock = offtopic.stock_phrases(answer)
     if len(stock) >= 2 and not re.search(r"\d", answer) and not _mentioned(answer, subject.generic, related=False):
         return False, f"a generic reply ({_shown(stock)}) that says nothing about {_shown(specific)}"
@@ -266,6 +269,15 @@ def _related(words: str, request: str) -> bool:
     if not ours or ours & theirs:
         return True
     return any(content_terms(a) & theirs for t in ours for a in _ALIASES.get(t, ())) or _mentioned(request, list(ours)) is not None
+
+
+_ZH_QUESTION_CHARS = frozenset("什哪怎样何多少几谁")
+
+
+def _shares_words(answer: str, request: str) -> bool:
+    """A content word in common, Chinese bigrams of question and function characters ("什么") aside."""
+    common = content_terms(answer) & content_terms(request)
+    return any(not set(t) <= ZH_FUNCTION_CHARS | _ZH_QUESTION_CHARS for t in common)
 
 
 def _opening_entity(answer: str) -> str | None:
