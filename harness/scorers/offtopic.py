@@ -230,8 +230,6 @@ def service_phrases(request: str, answer: str) -> list[str]:
     return list(dict.fromkeys(m.group(0).lower() for m in _SERVICE_PHRASES.finditer(answer[:3000])))
 
 
-_QUESTION_RE = re.compile(r"[^.!?。！？\n]*[?？]")
-_TO_USER_RE = re.compile(r"\byou(?:r|'re|'ve)?\b|你|您", re.I)
 # the answer is put off to ask something first ("But first, …?", "在回答之前，…？")
 _PUT_OFF_RE = re.compile(
     r"\bbut first\b|\bbefore (?:we|i) (?:get into|go on|answer|start|begin)|\bfirst,? (?:tell me|let me ask)"
@@ -245,10 +243,10 @@ def counter_questions(answer: str) -> list[str]:
     says it puts the answer off. Whether they concern the request is the caller's business: a clarifying
     question shares its words."""
     head = answer[:600]
-    questions = [q.strip() for q in _QUESTION_RE.findall(head) if q.strip()]
-    if not any(_TO_USER_RE.search(q) for q in questions):
+    sentences = [x.strip() for x in _SENT_SPLIT_RE.split(head) if x.strip()]
+    questions = [x for x in sentences if x.endswith(("?", "？"))]
+    if not any(_YOU_RE.search(q) for q in questions):
         return []
-    sentences = [x for x in re.split(r"(?<=[.!?。！？])", head) if x.strip()]
     if len(questions) >= 2 and len(questions) * 2 >= len(sentences) or _PUT_OFF_RE.search(head):
         return questions
     return []
