@@ -158,7 +158,7 @@ def compare_json(tmp_path: Path, reverse: bool = False, extra: list[str] | None 
 
 
 # ---------------------------------------------------------------------------------------------
-# the built-in demo suite replayed: a real comparison of 50 cases, no model run
+# the built-in demo suite replayed: a real comparison of 118 cases, no model run
 
 DEMO_SUITE = Path(__file__).resolve().parents[1] / "benchmarks" / "demo.jsonl"
 # Model text that must reach no report raw: Rich markup, ANSI escapes, a script tag.

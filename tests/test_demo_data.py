@@ -57,7 +57,7 @@ def test_committed_suite_matches_the_generator() -> None:
 
 
 def test_suite_schema(suite: list[dict]) -> None:
-    assert 40 <= len(suite) <= 60
+    assert 100 <= len(suite) <= 140
     ids = [c["id"] for c in suite]
     assert len(set(ids)) == len(ids)
     for c in suite:
@@ -74,6 +74,15 @@ def test_suite_schema(suite: list[dict]) -> None:
     assert {c["category"] for c in suite} == CATEGORIES
     for cat in CATEGORIES:
         assert {c["lang"] for c in suite if c["category"] == cat} == {"en", "zh"}, cat
+
+
+def test_the_factual_part_asks_every_held_out_fact(suite: list[dict]) -> None:
+    # all of them, once per language: not a hand-picked subset (which had over-sampled the hardest kinds)
+    held = {(q.lang, q.question) for q in all_qas() if q.category == "factual" and q.held_out and q.variant == 0}
+    asked = [(c["lang"], c["turns"][0]) for c in suite if c["category"] == "factual"]
+    assert len(asked) == len(set(asked)) and set(asked) == held
+    assert {c["metadata"]["kind"] for c in suite if c["category"] == "factual"} >= {
+        "capital", "region", "river_length", "river_mouth", "era", "who", "symbol", "atomic_number"}
 
 
 def test_suite_declares_the_promised_checks(suite: list[dict]) -> None:

@@ -2,7 +2,7 @@
 screen, every family name whole at any width, a regression shown first, the judge in a few lines; and
 --detail, which shows everything.
 
-The document is a real comparison of the built-in demo suite (50 cases: factual, instruction, code,
+The document is a real comparison of the built-in demo suite (118 cases: factual, instruction, code,
 creative, reasoning, two- and three-turn chats, English and Chinese) from replay files written here: a
 base model that echoes the prompt in a loop, an SFT model that gives the suite's reference answers, except
 on two cases it made worse. A judge section like the one `--judge` writes is added by hand. No model runs.
@@ -80,7 +80,7 @@ def families(doc: dict[str, Any]) -> list[str]:
 
 def test_the_document_is_demo_like(compared):
     doc = compared["doc"]
-    assert doc["n_cases"] == 50 and any(len(c["turns"]) > 2 for c in doc["cases"])
+    assert doc["n_cases"] == 118 and any(len(c["turns"]) > 2 for c in doc["cases"])
     assert {"directness", "format", "coherence", "correctness"} <= set(families(doc))
     assert sum(1 for r in doc["metrics"] if r["category"] == "all" and r["lang"] == "all") > 20  # sub-checks too
 
@@ -102,7 +102,7 @@ def test_the_header_is_compact(compared):
     text = screen(compared["doc"])
     head = text[: text.index("What changed")]
     assert len(head.splitlines()) <= 12
-    for part in ("base", "sft", "replay", "50 cases", "temperature", "Holm over", "training"):
+    for part in ("base", "sft", "replay", "118 cases", "temperature", "Holm over", "training"):
         assert part in head, part
 
 

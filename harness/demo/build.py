@@ -27,7 +27,9 @@ from rich.console import Console
 from harness.config import harness_home
 from harness.errors import HarnessError
 
-RECIPE_VERSION = "v2"
+# v3: the recipe of v2; the demo suite asks every held-out fact, so the SFT rows are decontaminated (and
+# the training report fingerprinted) against the new suite, which needs a rebuild.
+RECIPE_VERSION = "v3"
 MARKER = "BUILD.json"
 # The suites the SFT rows are checked against (as `harness train` does by default for built-in suites).
 DECONTAMINATE_AGAINST = ("demo", "core")
@@ -54,10 +56,10 @@ class Recipe:
 # - factual SFT answers name the subject by a pronoun ("Its capital is Oslo."): the answer's value comes
 #   from the base's knowledge of the entity in the question, with no need to copy the entity first, which
 #   a model this small does poorly (measured: restated answers, factual 14-43% in earlier runs;
-#   pronoun answers 62% on the demo suite in the v2 build, 81% on an equivalent base: the experiments of
-#   issue K, kept in the history of branch demo-knowledge2);
+#   pronoun answers: 84.5% of the 84 held-out facts in the v3 build, base 4.8%; the experiments of
+#   issue K are kept in the history of branch demo-knowledge2);
 # - SFT lr 5e-4 for 2 epochs teaches the form without overwriting what pretraining stored.
-# What it cannot do: recall what the user said (12.5% on the demo suite, the follow-ups only). That needs
+# What it cannot do: recall what the user said (6.2% in v3, 12.5% in v2: the follow-ups only). That needs
 # copying from the context, and this base never learns to copy: measured on the v2 base, the loss on a
 # repeated run of random tokens equals the first run's (13.3 vs 13.2 nats), and "My name is X. … So, my
 # name is" is predicted independently of X. Training this model 400-1000 steps on pure name-repeating

@@ -24,20 +24,13 @@ def _check(id_: str, **kwargs: Any) -> dict[str, Any]:
     return {"id": id_, "kwargs": kwargs}
 
 
-# (lang, kind, entity, checks) for every single-turn case, in suite order within each category.
-# Factual questions and multi-turn conversations are a third each of the suite: the two measure what the
-# demo is about (does the SFT answer with what the base knows, does it keep what the user said), and with
-# 16 cases each a real change can clear McNemar + Holm; the other question types mainly show the answer's
-# shape (directness, format), which every case measures.
+# (lang, kind, entity, checks) for the single-turn cases other than the factual ones, in suite order within
+# each category. The factual part is every held-out fact, asked once in each language (`factual_items()`):
+# it measures what the demo is about, whether the SFT answers with what the base knows, on all the facts it
+# could, not on a hand-picked few (a subset of 16 had over-sampled the numeric facts, symbols and lengths,
+# that this small model answers worst: 62.5% against 81% on all of them, measured on the v2 pair). The other
+# question types mainly show the answer's shape (directness, format), which every case measures.
 SINGLE: dict[str, list[tuple[str, str, str, list[dict[str, Any]]]]] = {
-    "factual": [
-        ("en", "capital", "France", []), ("en", "capital", "Norway", []), ("en", "capital", "Kenya", []),
-        ("en", "capital", "Egypt", []), ("en", "river_length", "the Nile", []), ("en", "era", "Su Shi", []),
-        ("en", "symbol", "gold", []), ("en", "atomic_number", "silver", []),
-        ("zh", "capital", "France", []), ("zh", "capital", "Thailand", []), ("zh", "capital", "Peru", []),
-        ("zh", "capital", "Poland", []), ("zh", "river_length", "the Yangtze", []), ("zh", "era", "Li Bai", []),
-        ("zh", "symbol", "iron", []), ("zh", "who", "Cao Xueqin", []),
-    ],
     "instruction": [
         ("en", "letter", "thank-you|my neighbor", [LETTER_CHECK]),
         ("en", "howto", "plant a tree", [_check("format:numbered_list", min_items=3)]),
@@ -117,6 +110,12 @@ def _find(qas: list[QA], lang: str, kind: str, entity: str) -> QA:
     raise KeyError(f"no question for {lang} {kind} {entity}")
 
 
+def factual_items(qas: list[QA]) -> list[tuple[str, str, str, list[dict[str, Any]]]]:
+    """Every held-out factual question (its canonical wording), English first, in the tables' order."""
+    return [(q.lang, q.kind, q.entity, []) for lang in ("en", "zh") for q in qas
+            if q.category == "factual" and q.held_out and q.variant == 0 and q.lang == lang]
+
+
 def build_suite() -> list[dict[str, Any]]:
     """The demo suite as JSON-ready dicts, ids like demo-fact-en-001."""
     qas = all_qas()
@@ -127,7 +126,7 @@ def build_suite() -> list[dict[str, Any]]:
         counters[(category, lang)] = counters.get((category, lang), 0) + 1
         return f"demo-{SHORT[category]}-{lang}-{counters[(category, lang)]:03d}"
 
-    for category, items in SINGLE.items():
+    for category, items in {"factual": factual_items(qas), **SINGLE}.items():
         for lang, kind, entity, checks in items:
             qa = _find(qas, lang, kind, entity)
             case: dict[str, Any] = {"id": next_id(category, lang), "category": category, "lang": lang,
