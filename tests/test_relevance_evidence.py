@@ -257,3 +257,58 @@ def test_feedback_and_rating_boilerplate_counts_as_a_service_reply():
     assert passed is False and "customer-service" in reason, reason
     passed, reason = verdict(["How long do boiled eggs keep?"], ["Thanks for your patience! Is there anything else I can help you with today?"])
     assert passed is False and "customer-service" in reason, reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers, other, relation",
+    [
+        (["What is the melting point of tin?"], ["Lead melts at 327.5 °C, well below most other common metals."], "Lead", "melting"),
+        (["钨的密度是多少？"], ["铅的密度约为11.3克每立方厘米，常用来做配重。"], "铅", "密度"),  # jieba tags it a noun ("金" it does not)
+        (["杜甫的代表作有哪些？"], ["白居易的代表作有《长恨歌》《琵琶行》和《卖炭翁》。"], "白居易", "代表作"),
+    ],
+)
+def test_the_asked_relation_stated_of_another_subject_fails(turns, answers, other, relation):
+    passed, reason = verdict(turns, answers)
+    assert passed is False and reason.startswith("answers about the") and repr(other) in reason and repr(relation) in reason, reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers",
+    [
+        (["What is the melting point of tin?"], ["It melts at 231.9 °C, low enough for a kitchen stove."]),  # a pronoun
+        (["What is the melting point of tin?"], ["Tin melts at 231.9 °C."]),  # the subject itself
+        (["钨的密度是多少？"], ["约19.3克每立方厘米，和金差不多。"]),  # a bare answer
+        (["Why does the melting point of ice drop under pressure?"], ["Water is denser than ice, so pressure favours the liquid."]),  # a cause
+        (["Dear assistant: what is the melting point of tin?"], ["Dear user, melting happens at 231.9 °C for this metal."]),  # a salutation
+    ],
+)
+def test_the_relation_rule_leaves_pronouns_bare_answers_and_causes_alone(turns, answers):
+    passed, reason = verdict(turns, answers)
+    assert not reason.startswith("answers about the"), reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers, thing",
+    [
+        (["Write a haiku about the desert."], ["Old friends by the fire,\nlaughing at the same old jokes—\nwinter nights grow short."], "desert"),
+        (["写一首关于大海的小诗。"], ["老友相聚笑声长，\n一壶浊酒话家常。\n莫问前路多坎坷，\n情谊深处是故乡。"], "大海"),
+        (["Tell me a bedtime story about a little bird."], ["Dear Ms. Lee,\nThank you for the lovely dinner last week. We enjoyed every dish.\nBest regards,\nSam"], "bird"),
+    ],
+)
+def test_a_poem_or_story_that_never_names_its_concrete_subject_fails(turns, answers, thing):
+    passed, reason = verdict(turns, answers)
+    assert passed is False and "names neither it nor anything of its kind" in reason and repr(thing) in reason, reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers",
+    [
+        (["Write a haiku about the desert."], ["Endless dunes at noon,\nheat shimmers over the sand—\none lizard, then none."]),  # its kind: dunes
+        (["写一首关于大海的小诗。"], ["浪花一朵朵，\n追着沙滩跑。"]),
+        (["写一首关于春天的小诗。"], ["柳枝抽出新芽，\n燕子衔泥归来。"]),  # a season painted, not named
+        (["Write a short poem about loneliness."], ["An empty chair, a cooling cup,\nthe phone that never lights up."]),  # abstract: need not be named
+    ],
+)
+def test_a_poem_that_names_its_subject_its_kind_or_an_abstract_theme_is_not_failed_for_it(turns, answers):
+    passed, reason = verdict(turns, answers)
+    assert "names neither" not in reason, reason

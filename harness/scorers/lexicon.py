@@ -42,6 +42,8 @@ CATEGORIES: dict[str, tuple[str, str]] = {
         | butterfly,蝴蝶 | bee,bees,蜜蜂 | ant,ants,蚂蚁 | spider,spiders,蜘蛛 | insect,insects,昆虫 | dinosaur,dinosaurs,恐龙
         | parrot,鹦鹉 | penguin,企鹅 | owl,猫头鹰 | eagle,鹰,老鹰 | pigeon,dove,鸽子 | sparrow,麻雀 | crane,鹤,丹顶鹤 | ibis,朱鹮
         | chicken,hen,rooster,鸡,公鸡,母鸡 | duck,鸭,鸭子 | goose,鹅 | swan,天鹅"""),
+    # the kind itself, apart from its members above (a story about a bird that meets a sparrow is still about a bird)
+    "creature": ("", """bird,birds,birdie,鸟,小鸟,鸟儿,飞鸟"""),  # no domain: a bird in passing is no other matter
     "plant": ("world", """cactus,cacti,仙人掌 | succulent,succulents,多肉,多肉植物 | orchid,orchids,兰花 | pothos,绿萝 | sunflower,向日葵
         | snake plant,虎尾兰 | tulip,郁金香 | lotus,荷花,莲花,荷叶 | maple,枫树,枫叶 | pine,松树,青松 | willow,柳树,柳 | bamboo,竹子,竹 | fern,ferns,蕨类 | ivy,常春藤 | monstera,龟背竹 | aloe,芦荟 | basil,罗勒 | mint,薄荷
         | chrysanthemum,菊花 | plum blossom,梅花 | cherry blossom,樱花 | osmanthus,桂花 | peach blossom,桃花 | bonsai,盆景"""),

@@ -36,8 +36,9 @@ from harness.scorers.dialogue import conversation
 from harness.scorers.implied import TRANSLATE_RE
 from harness.scorers.subject import ASKS_CODE_RE, Subject, conversation_subject, subject_terms, zh_word_counts
 from harness.scorers.subject import zh_words as _jieba_words
-from harness.scorers.terms import ZH_FUNCTION_CHARS, content_terms, en_terms, overlap, stem
+from harness.scorers.terms import EN_STOPWORDS, ZH_FUNCTION_CHARS, content_terms, en_terms, overlap, stem
 from harness.scorers.text import crosses_language, find_any, normalize, snippet
+from harness.scorers.topics import group_words
 from harness.scorers.topics import members as topic_members
 
 FAMILY = "relevance"
@@ -175,6 +176,12 @@ def judge(
     if hit:
         via = "" if hit[1].lower() == hit[0].lower() else f" (as {hit[1]!r})"
         return True, f"mentions {hit[0]!r}{via}"
+    swap = substituted_subject(subject, prompt, answer)  # also for a question for a number ("铁的熔点是多少？")
+    if swap:
+        return False, f"answers about the {swap[1]!r} of {swap[0]!r}, not of {_shown(specific)}{where}"
+    unnamed = None if subject.inherited else unnamed_imagery(prompt, answer)
+    if unnamed:
+        return False, f"a {unnamed[0]} about {unnamed[1]!r} that names neither it nor anything of its kind ({_shown(unnamed[2])})"
     service = offtopic.service_phrases(" ".join([prompt, context]), answer)
     if len(service) >= 2:
         return False, f"a customer-service reply ({_shown(service)}) that says nothing about {_shown(specific)}"
@@ -256,7 +263,7 @@ def _disjoint_allowed(subject: Subject, prompt: str, answer: str) -> bool:
 
 
 # a question for a cause: its answer opens with the cause ("Sunlight is a mix of all colours…", "主要是月球引力…")
-_WHY_RE = re.compile(r"\bwhy\b|what causes|为什么|为何|怎么会|什么原因|原因是什么", re.I)
+_WHY_RE = re.compile(r"\bwhy\b|what caus(?:es|ed)|为什么|为何|怎么会|什么原因|原因是什么", re.I)
 
 
 def _related(words: str, request: str) -> bool:
@@ -278,6 +285,70 @@ def _shares_words(answer: str, request: str) -> bool:
     """A content word in common, Chinese bigrams of question and function characters ("什么") aside."""
     common = content_terms(answer) & content_terms(request)
     return any(not set(t) <= ZH_FUNCTION_CHARS | _ZH_QUESTION_CHARS for t in common)
+
+
+# a poem or a story about a concrete thing names it or something of its kind ("waves", "shore" for the sea);
+# about an abstract one ("insomnia", "思乡"), a season, a time of day or the weather it may paint it instead
+# ("Amber leaves let go of the maple" for autumn)
+_CREATIVE_RE = re.compile(r"\b(?:poem|poetry|haiku|story|limerick|lyrics|song|verse|fable|tale)s?\b|诗|故事|歌词|儿歌|童谣|童话", re.I)
+CONCRETE_CATEGORIES = frozenset({"landform", "celestial", "animal", "creature", "plant", "dish", "produce", "beverage", "city",
+                                 "landmark", "vehicle"})
+
+
+def unnamed_imagery(prompt: str, answer: str) -> tuple[str, str, tuple[str, ...]] | None:
+    """(the form, the thing, its kind's words) when a poem or story about a concrete thing names neither the
+    thing nor any word of its group in the lexicon: a poem about friendship for one about the sea."""
+    form = _CREATIVE_RE.search(prompt[:300])
+    if not form or len(content_terms(answer)) < MIN_ANSWER_TERMS:
+        return None
+    asked = [m for m in topic_members(prompt[:300]) if m.category in CONCRETE_CATEGORIES]
+    if not asked or {m.group for m in asked} & {m.group for m in topic_members(answer)}:
+        return None
+    zh = bool(_ZH_RE.search(prompt))
+    kind = [w for w in group_words(asked[0].group) if w != asked[0].word and bool(_ZH_RE.search(w)) == zh]
+    return form.group(0).lower(), asked[0].word, tuple(kind[:4])
+
+
+_FIRST_CLAUSE_RE = re.compile(r"(?<=[.!?])\s|[。！？；;:：\n]")
+_SALUTATION_RE = re.compile(r"^\W*(?:dear|hi|hello|to whom|尊敬的|亲爱的|您好|你好)", re.I)
+# words before the relation that qualify it rather than name another subject ("about", "on average")
+_LEAD_QUALIFIERS = frozenset(en_terms("about around approximately roughly nearly almost typical typically usually generally "
+                                      "average common commonly main mainly standard normal normally pure whole total"))
+
+
+def substituted_subject(subject: Subject, prompt: str, answer: str) -> tuple[str, str] | None:
+    """(the other subject, the relation) when the answer's first clause states the asked relation of
+    something else: "Methanol boils at 64.7 °C" for the boiling point of ethanol, "铜的熔点约为1083℃" for
+    iron's. Only for a request that names its subject and the relation asked about (`subject.generic`),
+    whose answer does not mention that subject and opens neither with a pronoun nor a salutation."""
+    if not (subject.specific and subject.generic) or subject.inherited or subject.asks_for_name:
+        return None
+    if _OBLIQUE_RE.search(prompt[:300]) or _WHY_RE.search(prompt[:300]):
+        return None  # a how-to's steps or a cause open with other things by nature
+    head = answer.strip().lstrip("*#>-_ \t\"'“")
+    if _POINTS_BACK_RE.search(head) or _SALUTATION_RE.search(head):
+        return None
+    clause = _FIRST_CLAUSE_RE.split(head, maxsplit=1)[0][:160]
+    at, relation = None, ""
+    for g in subject.generic:
+        if g.isascii():
+            words = re.findall(r"[a-z0-9]+", g.lower())
+            first = stem(words[0]) if words else None
+            i = next((m.start() for m in re.finditer(r"[A-Za-z0-9][\w-]*", clause) if stem(m.group(0).lower()) == first), None)
+        else:
+            i = clause.find(g)
+        if i is not None and i > 0 and (at is None or i < at):
+            at, relation = i, g
+    if at is None:
+        return None  # the relation is not stated, or it opens the clause (no subject before it)
+    lead = clause[:at]
+    if _ZH_RE.search(lead):
+        others = [w for w, f in _jieba_words(lead) if f.startswith("n") and w not in prompt and not set(w) <= ZH_FUNCTION_CHARS]
+    else:
+        asked = content_terms(prompt)
+        others = [w for w in re.findall(r"[A-Za-z][\w'’-]*", lead) if len(w) >= 3 and w.lower() not in EN_STOPWORDS
+                  and stem(w.lower()) not in asked and stem(w.lower()) not in _LEAD_QUALIFIERS]
+    return (others[0], relation) if others else None
 
 
 def _opening_entity(answer: str) -> str | None:
