@@ -264,7 +264,7 @@ def test_feedback_and_rating_boilerplate_counts_as_a_service_reply():
     [
         (["What is the melting point of tin?"], ["Lead melts at 327.5 °C, well below most other common metals."], "Lead", "melting"),
         (["钨的密度是多少？"], ["铅的密度约为11.3克每立方厘米，常用来做配重。"], "铅", "密度"),  # jieba tags it a noun ("金" it does not)
-        (["杜甫的代表作有哪些？"], ["白居易的代表作有《长恨歌》《琵琶行》和《卖炭翁》。"], "白居易", "代表作"),
+        (["牛奶有哪些营养？"], ["豆浆的营养很丰富，含有植物蛋白、钙和大豆异黄酮。"], "豆浆", "营养"),
     ],
 )
 def test_the_asked_relation_stated_of_another_subject_fails(turns, answers, other, relation):
@@ -312,3 +312,15 @@ def test_a_poem_or_story_that_never_names_its_concrete_subject_fails(turns, answ
 def test_a_poem_that_names_its_subject_its_kind_or_an_abstract_theme_is_not_failed_for_it(turns, answers):
     passed, reason = verdict(turns, answers)
     assert "names neither" not in reason, reason
+
+
+def test_a_quoted_english_title_and_a_relation_from_the_request_words():
+    passed, reason = verdict(["Who wrote 'The Old Man and the Sea'?"], ["'The Great Gatsby' was written by F. Scott Fitzgerald in 1925."])
+    assert passed is False and "'The Great Gatsby'" in reason, reason
+    passed, reason = verdict(["Who wrote 'The Old Man and the Sea'?"], ["Ernest Hemingway, in 1951; it won him the Pulitzer."])
+    assert passed is not False, reason
+    passed, reason = verdict(["戊戌变法发生在哪一年？"], ["洋务运动发生在19世纪60年代到90年代，以“自强”“求富”为口号。"])
+    assert passed is False and "'洋务运动'" in reason and "'发生'" in reason, reason
+    passed, reason = verdict(["I'm planning a trip to Lisbon.", "What's the best month to go?"],
+                             ["Nice!", "Lisbon is at its best in May or late September, warm but not crowded."])
+    assert not reason.startswith("answers about the"), reason  # the earlier turns' subject is no other one

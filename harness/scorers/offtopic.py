@@ -138,14 +138,27 @@ def _groups(text: str, code: bool) -> set[int]:
 _SETTING = frozenset({"country", "region", "city", "continent", "landmark"})  # what an earlier request sets for later ones
 _ASKS_OTHER_RE = re.compile(r"\b(?:other|another|else)\b|其他|其它|(?<![告分离区识])别的|另一|还有哪|还[\u4e00-\u9fff]{0,2}过", re.I)
 _TITLE_RE = re.compile(r"《([^》\n]{1,30})》")
+# an English title in quotes or markdown emphasis: capitalised, a few words ('War and Peace', *Hamlet*)
+_EN_TITLE_RE = re.compile(r"(?:(?<=\s)|^)['‘\"“*_]([A-Z][\w'’]*(?:[ -][\w'’]+){0,6})['’\"”*_](?=[\s,.;:?!)]|$)")
+
+
+def _titles(text: str) -> list[str]:
+    return [t.lower() for t in _EN_TITLE_RE.findall(text)]
 
 
 def _title_competitor(request: str, answer: str) -> tuple[str, str, str] | None:
-    """A title asked about (《红楼梦》) that the answer never names, while its opening names another."""
+    """A title asked about (《红楼梦》, 'War and Peace') that the answer never names, while its opening names
+    another."""
     asked = _TITLE_RE.findall(request)
-    if not asked or any(t in answer for t in asked):
+    if asked:
+        if any(t in answer for t in asked):
+            return None
+        other = [t for t in _TITLE_RE.findall(answer[: head_end(answer)]) if t not in request]
+        return (asked[0], other[0], "title") if other else None
+    asked = _titles(request[:500])
+    if not asked or any(t in answer.lower() for t in asked):
         return None
-    other = [t for t in _TITLE_RE.findall(answer[: head_end(answer)]) if t not in request]
+    other = [t for t in _EN_TITLE_RE.findall(answer[: head_end(answer)]) if t.lower() not in request.lower()]
     return (asked[0], other[0], "title") if other else None
 
 

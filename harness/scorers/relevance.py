@@ -176,12 +176,6 @@ def judge(
     if hit:
         via = "" if hit[1].lower() == hit[0].lower() else f" (as {hit[1]!r})"
         return True, f"mentions {hit[0]!r}{via}"
-    swap = substituted_subject(subject, prompt, answer)  # also for a question for a number ("铁的熔点是多少？")
-    if swap:
-        return False, f"answers about the {swap[1]!r} of {swap[0]!r}, not of {_shown(specific)}{where}"
-    unnamed = None if subject.inherited else unnamed_imagery(prompt, answer)
-    if unnamed:
-        return False, f"a {unnamed[0]} about {unnamed[1]!r} that names neither it nor anything of its kind ({_shown(unnamed[2])})"
     service = offtopic.service_phrases(" ".join([prompt, context]), answer)
     if len(service) >= 2:
         return False, f"a customer-service reply ({_shown(service)}) that says nothing about {_shown(specific)}"
@@ -200,6 +194,12 @@ def judge(
     other = None if subject.inherited else offtopic.other_domain(asked, answer, code)
     if other:
         return False, f"asked about {other[0]!r}; the answer is about {_shown(other[1])}, another matter{where}"
+    swap = substituted_subject(subject, prompt, answer, context)  # also for a question for a number ("铁的熔点是多少？")
+    if swap:
+        return False, f"answers about the {swap[1]!r} of {swap[0]!r}, not of {_shown(specific)}{where}"
+    unnamed = None if subject.inherited else unnamed_imagery(prompt, answer)
+    if unnamed:
+        return False, f"a {unnamed[0]} about {unnamed[1]!r} that names neither it nor anything of its kind ({_shown(unnamed[2])})"
     if not indirect and _disjoint_allowed(subject, prompt, answer) and not _related(answer[:2000], " ".join([prompt, context, *(extra or [])])):
         names = offtopic.anchors(answer, places=not subject.named)
         if names:
@@ -316,12 +316,26 @@ _LEAD_QUALIFIERS = frozenset(en_terms("about around approximately roughly nearly
                                       "average common commonly main mainly standard normal normally pure whole total"))
 
 
-def substituted_subject(subject: Subject, prompt: str, answer: str) -> tuple[str, str] | None:
+def relations(subject: Subject, prompt: str) -> list[str]:
+    """What the request asks about its subject: the generic terms, and its other content words ("发生" in
+    "辛亥革命发生在哪一年？")."""
+    own = " ".join(subject.specific).lower()
+    if _ZH_RE.search(prompt):
+        extra = [w for w, f in _jieba_words(prompt[:200]) if len(w) >= 2 and f[:1] in ("v", "n") and not set(w) & set(own)
+                 and not set(w) <= ZH_FUNCTION_CHARS | _ZH_QUESTION_CHARS]
+    else:
+        extra = [w for w in re.findall(r"[A-Za-z][\w'’-]*", prompt[:200]) if len(w) >= 4 and w.lower() not in EN_STOPWORDS
+                 and stem(w.lower()) not in {stem(t) for t in own.split()}]
+    return list(dict.fromkeys([*subject.generic, *extra]))
+
+
+def substituted_subject(subject: Subject, prompt: str, answer: str, context: str = "") -> tuple[str, str] | None:
     """(the other subject, the relation) when the answer's first clause states the asked relation of
     something else: "Methanol boils at 64.7 °C" for the boiling point of ethanol, "铜的熔点约为1083℃" for
     iron's. Only for a request that names its subject and the relation asked about (`subject.generic`),
-    whose answer does not mention that subject and opens neither with a pronoun nor a salutation."""
-    if not (subject.specific and subject.generic) or subject.inherited or subject.asks_for_name:
+    whose answer does not mention that subject and opens neither with a pronoun nor a salutation. What the
+    earlier turns (`context`) talked about is no other subject."""
+    if not subject.specific or subject.inherited or subject.asks_for_name:
         return None
     if _OBLIQUE_RE.search(prompt[:300]) or _WHY_RE.search(prompt[:300]):
         return None  # a how-to's steps or a cause open with other things by nature
@@ -330,7 +344,7 @@ def substituted_subject(subject: Subject, prompt: str, answer: str) -> tuple[str
         return None
     clause = _FIRST_CLAUSE_RE.split(head, maxsplit=1)[0][:160]
     at, relation = None, ""
-    for g in subject.generic:
+    for g in relations(subject, prompt):
         if g.isascii():
             words = re.findall(r"[a-z0-9]+", g.lower())
             first = stem(words[0]) if words else None
@@ -343,11 +357,12 @@ def substituted_subject(subject: Subject, prompt: str, answer: str) -> tuple[str
         return None  # the relation is not stated, or it opens the clause (no subject before it)
     lead = clause[:at]
     if _ZH_RE.search(lead):
-        others = [w for w, f in _jieba_words(lead) if f.startswith("n") and w not in prompt and not set(w) <= ZH_FUNCTION_CHARS]
+        others = [w for w, f in _jieba_words(lead) if f.startswith("n") and w not in prompt and w not in context
+                  and not set(w) <= ZH_FUNCTION_CHARS]
     else:
         asked = content_terms(prompt)
         others = [w for w in re.findall(r"[A-Za-z][\w'’-]*", lead) if len(w) >= 3 and w.lower() not in EN_STOPWORDS
-                  and stem(w.lower()) not in asked and stem(w.lower()) not in _LEAD_QUALIFIERS]
+                  and stem(w.lower()) not in asked and stem(w.lower()) not in _LEAD_QUALIFIERS and w.lower() not in context.lower()]
     return (others[0], relation) if others else None
 
 
