@@ -324,3 +324,29 @@ def test_a_quoted_english_title_and_a_relation_from_the_request_words():
     passed, reason = verdict(["I'm planning a trip to Lisbon.", "What's the best month to go?"],
                              ["Nice!", "Lisbon is at its best in May or late September, warm but not crowded."])
     assert not reason.startswith("answers about the"), reason  # the earlier turns' subject is no other one
+
+
+@pytest.mark.parametrize(
+    "turns, answers, topic",
+    [
+        (["How should I prepare for a job interview?"], ["Compound interest grows a balance because each period adds interest on the interest already earned."], "Compound interest"),
+        (["I'm flying to Oslo in March.", "What should I pack?"], ["Nice!", "The Pythagorean theorem states that the square of the hypotenuse equals the sum of the squares of the other two sides."], "Pythagorean theorem"),
+        (["帮我写一份请假条。"], ["血压偏高的人应少吃盐和腌制食品，多吃蔬菜水果，坚持每天快走半小时。"], "血压"),
+    ],
+)
+def test_an_answer_sharing_nothing_that_opens_with_another_topic_fails(turns, answers, topic):
+    passed, reason = verdict(turns, answers)
+    assert passed is False and "opens with another topic" in reason and repr(topic) in reason, reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers",
+    [
+        (["How do I get rid of a headache quickly?"], ["Drink a large glass of water, dim the lights and lie down for twenty minutes; caffeine helps some people."]),  # instructions
+        (["How does a refrigerator work?"], ["A compressor squeezes refrigerant gas so it heats up, then radiators outside shed that heat to the room."]),  # mechanism
+        (["颈椎不舒服怎么办？"], ["低头看手机太久容易酸痛，每隔半小时抬头活动一下，枕头别太高。"]),  # no word shared, but it opens with an action, not another subject
+    ],
+)
+def test_instructions_mechanisms_and_related_openings_are_not_read_as_another_topic(turns, answers):
+    passed, reason = verdict(turns, answers)
+    assert "opens with another topic" not in reason, reason

@@ -204,6 +204,9 @@ def judge(
         names = offtopic.anchors(answer, places=not subject.named)
         if names:
             return False, f"shares no word with the request about {_shown(specific)} and names {_shown(names)} instead{where}"
+    topic = unrelated_opening(subject, prompt, answer, " ".join([prompt, context, *(extra or [])]))
+    if topic:
+        return False, f"shares no word with the conversation and opens with another topic ({topic!r}){where}"
     return None  # no mention, but no evidence of another subject either: a paraphrase or a bare answer
 
 
@@ -307,6 +310,60 @@ def unnamed_imagery(prompt: str, answer: str) -> tuple[str, str, tuple[str, ...]
     zh = bool(_ZH_RE.search(prompt))
     kind = [w for w in group_words(asked[0].group) if w != asked[0].word and bool(_ZH_RE.search(w)) == zh]
     return form.group(0).lower(), asked[0].word, tuple(kind[:4])
+
+
+# requests whose good answers open with something else by nature: a piece of writing, a description, a
+# mechanism ("Plants catch sunlight…" for photosynthesis), a number or a time ("真空中约每秒30万公里")
+_PAINTS_RE = re.compile(r"describe|tell me about|poem|poetry|haiku|story|quote|slogan|tagline|toast|tweet|lyrics|limerick|joke"
+                        r"|描述|描写|介绍|讲讲|诗|故事|名言|口号|对联|广告语|标语|歌词|祝福|笑话", re.I)
+_MECHANISM_RE = re.compile(r"\bhow (?:does|do|did|is|are) .{1,60}?\b(?:work|form|happen|function|made|produced)|explain how"
+                           r"|原理|怎么形成|如何形成|怎么工作", re.I)
+_NUMBER_RE = re.compile(r"多少|几|\bhow (?:many|much|long|old|far|tall|big|high|deep)\b|\bwhat (?:year|time|day|date|age)\b|\bwhen\b", re.I)
+# an English opening that states something of a subject: a few words, then a verb ("Volcanoes form…",
+# "The S&P 500 is…", "Tennis elbow usually improves…"); not an instruction ("Press Esc…", "Rehearse out loud…")
+_EN_STATEMENT_RE = re.compile(
+    r"^(?:(?:the|a|an)\s+)?((?:[\w&'’().-]+\s+){1,4}?)(?:is|are|was|were|has|have|had|can|will|lets|let|means|refers|became"
+    r"|forms?|works|finds|uses|grew|blends|tracks|happens|occurs|contains|describes|gives|makes|takes|helps|keeps|needs|shows"
+    r"|supports|remains|sits|lies|stands|[a-z]{3,}(?:s|ed))\b", re.I)
+_IMPERATIVES = frozenset(
+    "press rehearse try use fill add open click run go start make take keep avoid mix stir put set turn hold let check drink "
+    "eat write tell ask call choose pick find get give look read see stop wait wash cut boil bring break buy clean close cook "
+    "cover do lay leave move pay place plan pour practice practise pull push remove repeat rest save select send sit sleep "
+    "slice soak sort spend stand stay store switch think type visit walk watch wear work".split())
+_ZH_ASKING_CHARS = frozenset("什哪怎样何多少几谁呢吗请帮写给首篇段个下用做吧能可以想要问")
+UNRELATED_MIN_HAN, UNRELATED_MIN_TERMS = 15, 8  # long enough to be about something
+
+
+def unrelated_opening(subject: Subject, prompt: str, answer: str, conversation: str) -> str | None:
+    """The topic an answer opens with when it shares no word with the whole conversation (Chinese: no
+    content character) and states something of another subject from its first words: "Binary search
+    finds…" for what to pack, "叶酸建议从备孕前…" for whether AI will replace programmers. Not for requests
+    whose good answers open with something else by nature (names, numbers, causes, mechanisms, writing)."""
+    head = answer.strip().lstrip("*#>-_ \t\"'“")
+    if subject.asks_for_name or _POINTS_BACK_RE.search(head):
+        return None
+    if any(rx.search(prompt[:300]) for rx in (_WHY_RE, _MECHANISM_RE, _PAINTS_RE, _NUMBER_RE, _NEW_SUBJECT_RE)):
+        return None
+    latin = {w.lower() for w in re.findall(r"[A-Za-z]{2,}", conversation)}
+    if _ZH_RE.search(prompt):
+        han = _ZH_RE.findall(answer[:3000])
+        if len(han) < UNRELATED_MIN_HAN or set(han) & _content_chars(conversation):
+            return None
+        if any(w in answer.lower() for w in latin):
+            return None
+        words = _jieba_words(head[:20])
+        first = words[0] if words else ("", "")
+        return first[0] if first[1][:1] in ("n", "t") or first[1] == "eng" else None
+    if len(content_terms(answer)) < UNRELATED_MIN_TERMS or _related(answer[:2000], conversation):
+        return None
+    m = _EN_STATEMENT_RE.match(head)
+    if not m or head.split()[0].lower() in _IMPERATIVES:
+        return None
+    return m.group(1).strip()
+
+
+def _content_chars(text: str) -> frozenset[str]:
+    return frozenset(c for c in _ZH_RE.findall(text) if c not in ZH_FUNCTION_CHARS and c not in _ZH_ASKING_CHARS)
 
 
 _FIRST_CLAUSE_RE = re.compile(r"(?<=[.!?])\s|[。！？；;:：\n]")
