@@ -350,3 +350,20 @@ def test_an_answer_sharing_nothing_that_opens_with_another_topic_fails(turns, an
 def test_instructions_mechanisms_and_related_openings_are_not_read_as_another_topic(turns, answers):
     passed, reason = verdict(turns, answers)
     assert "opens with another topic" not in reason, reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers",
+    [
+        (["What's the longest river in Africa?"], ["That's the Nile, flowing about 6,650 km through eleven countries to the Mediterranean."]),  # a name asked for
+        (["推荐一本适合初学者的摄影书。"], ["《Lightroom摄影后期》，从调色讲到修图，新手也能跟着做。"]),  # the asked word inside the title it names
+    ],
+)
+def test_superlatives_apostrophes_and_recommended_titles_are_not_failed(turns, answers):
+    assert verdict(turns, answers)[0] is not False
+
+
+def test_a_straight_quote_after_a_letter_is_an_apostrophe_not_a_quotation():
+    from harness.scorers.subject import subject_terms
+
+    assert subject_terms("What's the difference between 'affect' and 'effect'?").specific == ("affect", "effect")

@@ -327,7 +327,8 @@ _IDENTIFIER_RE = re.compile(r"[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+(?:\(\))?|[A-Za-z
 _GENERIC_HEADS = frozenset(
     """it this that these those they there here he she we you i answer key way best trick secret idea point step steps
     thing things reason reasons difference short simple main important good first rule tip tips one goal result truth
-    problem question fact easiest quickest simplest honest general common basic rough overall usual typical process""".split()
+    problem question fact easiest quickest simplest honest general common basic rough overall usual typical process
+    most many some both each either case cases practice theory brief summary particular addition contrast""".split()
 )
 _ZH_GENERIC_HEADS = re.compile(r"^(?:这|那|它|他|她|其|答案|简单|一般|通常|总的|主要|关键|方法|原因|区别|不同|首先|其实|总之|所谓)")
 

@@ -413,6 +413,8 @@ def substituted_subject(subject: Subject, prompt: str, answer: str, context: str
     if at is None:
         return None  # the relation is not stated, or it opens the clause (no subject before it)
     lead = clause[:at]
+    if lead.count("《") > lead.count("》") or len(re.findall(r"[\"“”]", lead)) % 2:
+        return None  # the relation is said inside a title the answer names ("《Python编程：从入门到实践》")
     if _ZH_RE.search(lead):
         others = [w for w, f in _jieba_words(lead) if f.startswith("n") and w not in prompt and w not in context
                   and not set(w) <= ZH_FUNCTION_CHARS]

@@ -75,7 +75,8 @@ _ZH_NAMED_FLAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt"})
 _ZH_NOUN_FLAGS = frozenset({"n", "vn", "l", "i", "j", "an", "ng", "s", "nz", "ns", "nr", "nrt", "nrfg", "nt", "eng"})
 _ZH_SKIP_FLAGS = frozenset({"m", "q", "r", "p", "c", "u", "uj", "ul", "uz", "ug", "ud", "y", "e", "d", "t", "f", "o", "k", "h"})
 _ZH_SPECIFIC_AFTER = frozenset({"关于", "描写", "描述", "介绍", "解释", "比较", "总结", "概括", "给", "为", "有关", "对于"})
-_QUOTED_RE = re.compile(r"[《“\"「『']([^》”\"」』'\n]{1,30})[》”\"」』']")
+# a straight single quote opens a quotation only after a non-letter ("What's the … 'affect'": not "s the …")
+_QUOTED_RE = re.compile(r"(?:[《“\"「『]|(?<![A-Za-z])')([^》”\"」』'\n]{1,30})[》”\"」』']")
 _EN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _SENT_START_RE = re.compile(r"(?:^|[.!?。！？:：\n]\s*|[\"“]\s*)$")
 _HAS_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
@@ -86,6 +87,9 @@ _ANAPHOR_RE = re.compile(
 )
 _ASKS_NAME_RE = re.compile(
     r"\b(?:who|whom|whose|where|which)\b|\bwhat(?:'s| is| was) (?:the |his |her |its )?(?:real |original |full )?name\b|\bcalled\b"
+    # "What's the tallest mountain…": the answer is a name ("the best way to…" asks for a method)
+    r"|\bwhat(?:'s| is| was| are| were) the (?:\w+est|most \w+|best|worst)\b(?! (?:ways?|times?|methods?|approach|things?|practices?|strategy)\b)"
+    r"|最[\u4e00-\u9fff]{1,6}(?:是什么|是哪)"
     r"|谁|哪个|哪位|哪里|哪儿|哪座|哪条|哪家|哪国|什么地方|原名|真名|本名|叫什么|名字",
     re.I,
 )
