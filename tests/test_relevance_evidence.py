@@ -367,3 +367,21 @@ def test_a_straight_quote_after_a_letter_is_an_apostrophe_not_a_quotation():
     from harness.scorers.subject import subject_terms
 
     assert subject_terms("What's the difference between 'affect' and 'effect'?").specific == ("affect", "effect")
+
+
+def test_more_boilerplate_classes_and_a_polite_email_that_is_not_one():
+    passed, reason = verdict(["How do I repot an orchid?"], ["Your order has been shipped and will arrive within 2-4 business days."])
+    assert passed is False and "customer-service" in reason, reason
+    passed, reason = verdict(["什么是通货紧缩？"], ["您好，系统升级维护中，请稍后再试。"])
+    assert passed is False and "customer-service" in reason, reason
+    passed, reason = verdict(["《滕王阁序》是谁写的？"], ["我是一个AI助手，很高兴为你解答各种问题。"])
+    assert passed is False and "generic reply" in reason, reason
+    passed, reason = verdict(["帮我写一封停水通知。"], ["各位住户：\n因管道检修，本周六上午8点至12点停水，请提前储水。给大家带来不便，敬请谅解。\n物业服务中心"])
+    assert passed is not False, reason
+
+
+def test_a_number_question_answered_without_a_number_by_another_topic_fails():
+    passed, reason = verdict(["How many bones are in the human body?"], ["Binary search halves the search range at every step, so it needs only logarithmic time on sorted lists."])
+    assert passed is False and "opens with another topic" in reason, reason
+    passed, reason = verdict(["月球离地球有多远？"], ["平均约38万公里，光从月球到地球只要1秒多一点。"])
+    assert passed is not False, reason

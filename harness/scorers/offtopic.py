@@ -219,7 +219,8 @@ _STOCK_PHRASES = re.compile(
     r"|it's a good idea to|there are many|ultimately|best approach|take your time|here is a summary|discusses several"
     r"|important points|interesting findings|很好的问题|好问题|因人而异|综合考虑|多方面|不同的人|实际情况|作为一个\s*AI|作为AI"
     r"|语言模型|有所帮助|随时告诉我|随时提问|其他问题|很高兴为你|值得我们|重要的内容|表达了自己的观点|最适合自己|查阅|慢慢来|一门学问"
-    r"|各方面的因素|需要考虑的因素|具体情况|自己的喜好|取决于|好方法|方式有很多",
+    r"|各方面的因素|需要考虑的因素|具体情况|自己的喜好|取决于|好方法|方式有很多|an ai assistant|人工智能助手|AI\s*助手"
+    r"|法律法规|未予显示",
     re.I,
 )
 
@@ -230,7 +231,8 @@ _SERVICE_PHRASES = re.compile(
     r"|(?:sorry|apologi[sz]e) for the inconvenience|what else would you like|anything else i can help|how can i (?:help|assist) you today"
     r"|thanks for your (?:patience|feedback)|thank you for your feedback|rate (?:your|our|this) (?:experience|service|conversation)"
     r"|您的快递|快递已|单号|取件码|退款|工单|客服|您的来电|营业时间|本店|还有什么可以帮您|聊聊别的|带来不便|订单详情|感谢您的耐心|亲，"
-    r"|感谢您的反馈|本次服务|您的评价",
+    r"|感谢您的反馈|本次服务|您的评价|has been shipped|business days|(?:scheduled|system) maintenance|try again later"
+    r"|升级维护|系统(?:正在)?升级|请稍后再试",  # not "敬请谅解": a requested notice or leave email says it too
     re.I,
 )
 

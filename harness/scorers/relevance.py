@@ -318,6 +318,7 @@ _PAINTS_RE = re.compile(r"describe|tell me about|poem|poetry|haiku|story|quote|s
                         r"|描述|描写|介绍|讲讲|诗|故事|名言|口号|对联|广告语|标语|歌词|祝福|笑话", re.I)
 _MECHANISM_RE = re.compile(r"\bhow (?:does|do|did|is|are) .{1,60}?\b(?:work|form|happen|function|made|produced)|explain how"
                            r"|原理|怎么形成|如何形成|怎么工作", re.I)
+_NUMERAL_RE = re.compile(r"\d|[一二两三四五六七八九十百千万半几]")
 _NUMBER_RE = re.compile(r"多少|几|\bhow (?:many|much|long|old|far|tall|big|high|deep)\b|\bwhat (?:year|time|day|date|age)\b|\bwhen\b", re.I)
 # an English opening that states something of a subject: a few words, then a verb ("Volcanoes form…",
 # "The S&P 500 is…", "Tennis elbow usually improves…"); not an instruction ("Press Esc…", "Rehearse out loud…")
@@ -342,8 +343,10 @@ def unrelated_opening(subject: Subject, prompt: str, answer: str, conversation: 
     head = answer.strip().lstrip("*#>-_ \t\"'“")
     if subject.asks_for_name or _POINTS_BACK_RE.search(head):
         return None
-    if any(rx.search(prompt[:300]) for rx in (_WHY_RE, _MECHANISM_RE, _PAINTS_RE, _NUMBER_RE, _NEW_SUBJECT_RE)):
+    if any(rx.search(prompt[:300]) for rx in (_WHY_RE, _MECHANISM_RE, _PAINTS_RE, _NEW_SUBJECT_RE)):
         return None
+    if _NUMBER_RE.search(prompt[:300]) and _NUMERAL_RE.search(head[:60]):
+        return None  # a number asked for and given up front ("真空中约每秒30万公里")
     latin = {w.lower() for w in re.findall(r"[A-Za-z]{2,}", conversation)}
     if _ZH_RE.search(prompt):
         han = _ZH_RE.findall(answer[:3000])
