@@ -14,14 +14,18 @@ turn ones after the model's own answers), the same token cap and an empty genera
          in its own place (`pip install --target DIR lm-eval==0.4.13` and the packages it lacks) and pass
          --lm-eval-path DIR. lm-eval has no multi-turn continuation, so with an lm-eval path in the run
          every path gets the suite's single-turn cases only.
-Prints the machine, wall seconds (model load included), output tokens, tokens/s, and each path's
-speed as a ratio to the naive one, in one table. On a GPU pass a real model (`--model Qwen/...`).
+Each path runs in a fresh Python process of its own, so each pays its imports (torch, transformers) and
+its model load, as a user's run does; none inherits another's warm-up. Prints the machine, wall seconds
+(imports and model load included), output tokens, tokens/s, and each path's speed as a ratio to the
+naive one, in one table. On a GPU pass a real model (`--model Qwen/...`).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import subprocess
 import platform
 import sys
 import tempfile
@@ -148,6 +152,8 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--only", default="vllm,hf,naive")
     ap.add_argument("--lm-eval-path", default=None, help="a directory where lm-eval 0.4.x is installed (pip --target)")
+    ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)  # internal: run one path, write --out
+    ap.add_argument("--out", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     os.environ.setdefault("HARNESS_HOME", str(Path.home() / ".cache" / "sft-harness"))
     import harness
@@ -160,18 +166,29 @@ def main() -> None:
         cases = [c for c in cases if len(c.turns) == 1]  # lm-eval continues no conversation
     spec = harness.resolve_models([args.model])[0]
     turns = sum(len(c.turns) for c in cases)
-    with tempfile.TemporaryDirectory() as home:  # nothing served from a cache
-        os.environ["HARNESS_HOME"] = home
+    if args.worker:  # one path, in this fresh process
+        os.environ["HARNESS_HOME"] = tempfile.mkdtemp(prefix="speed-")  # nothing served from a cache
+        path = args.worker
+        if path == "naive":
+            wall, tokens, texts = _naive(spec, cases, args.max_tokens)
+        elif path.startswith("lmeval-"):
+            wall, tokens, texts = _lm_eval(path.split("-", 1)[1], spec, cases, args.max_tokens, args.lm_eval_path)
+        else:
+            wall, tokens, texts = _ours(path, spec, cases, args.max_tokens)
+        Path(args.out).write_text(json.dumps({"wall": wall, "tokens": tokens, "texts": texts}), encoding="utf-8")
+        return
+    with tempfile.TemporaryDirectory() as home:
         rows = []
         for path in paths:
-            if path == "naive":
-                wall, tokens, texts = _naive(spec, cases, args.max_tokens)
-            elif path.startswith("lmeval-"):
-                wall, tokens, texts = _lm_eval(path.split("-", 1)[1], spec, cases, args.max_tokens, args.lm_eval_path)
-            else:
-                wall, tokens, texts = _ours(path, spec, cases, args.max_tokens)
-            rows.append((path, wall, tokens, texts))
-            print(f"  {path}: {wall:.1f} s, {tokens} output tokens", file=sys.stderr)
+            out = Path(home) / f"{path}.json"
+            cmd = [sys.executable, __file__, "--worker", path, "--out", str(out), "--model", args.model, "--suite", args.suite,
+                   "--max-tokens", str(args.max_tokens), "--only", args.only]
+            cmd += ["--limit", str(args.limit)] if args.limit is not None else []
+            cmd += ["--lm-eval-path", args.lm_eval_path] if args.lm_eval_path else []
+            subprocess.run(cmd, check=True)
+            res = json.loads(out.read_text(encoding="utf-8"))
+            rows.append((path, res["wall"], res["tokens"], res["texts"]))
+            print(f"  {path}: {res['wall']:.1f} s, {res['tokens']} output tokens", file=sys.stderr)
     import torch
 
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
