@@ -259,17 +259,27 @@ def test_feedback_and_rating_boilerplate_counts_as_a_service_reply():
     assert passed is False and "customer-service" in reason, reason
 
 
+# evidence that needs no word list: (turns, answers, what the reason says, the words it names)
 @pytest.mark.parametrize(
-    "turns, answers, other, relation",
+    "turns, answers, kind, named",
     [
-        (["What is the melting point of tin?"], ["Lead melts at 327.5 °C, well below most other common metals."], "Lead", "melting"),
-        (["钨的密度是多少？"], ["铅的密度约为11.3克每立方厘米，常用来做配重。"], "铅", "密度"),  # jieba tags it a noun ("金" it does not)
-        (["牛奶有哪些营养？"], ["豆浆的营养很丰富，含有植物蛋白、钙和大豆异黄酮。"], "豆浆", "营养"),
+        # the asked relation stated of another subject
+        (["What is the melting point of tin?"], ["Lead melts at 327.5 °C, well below most other common metals."], "answers about the", ["Lead", "melting"]),
+        (["钨的密度是多少？"], ["铅的密度约为11.3克每立方厘米，常用来做配重。"], "answers about the", ["铅", "密度"]),  # jieba: a noun ("金" is not)
+        (["牛奶有哪些营养？"], ["豆浆的营养很丰富，含有植物蛋白、钙和大豆异黄酮。"], "answers about the", ["豆浆", "营养"]),
+        # a poem or story that never names its concrete subject
+        (["Write a haiku about the desert."], ["Old friends by the fire,\nlaughing at the same old jokes—\nwinter nights grow short."], "names neither it", ["desert"]),
+        (["写一首关于大海的小诗。"], ["老友相聚笑声长，\n一壶浊酒话家常。\n莫问前路多坎坷，\n情谊深处是故乡。"], "names neither it", ["大海"]),
+        (["Tell me a bedtime story about a little bird."], ["Dear Ms. Lee,\nThank you for the lovely dinner last week. We enjoyed every dish.\nBest regards,\nSam"], "names neither it", ["bird"]),
+        # nothing shared with the conversation, and an opening about another subject
+        (["How should I prepare for a job interview?"], ["Compound interest grows a balance because each period adds interest on the interest already earned."], "opens with another topic", ["Compound interest"]),
+        (["I'm flying to Oslo in March.", "What should I pack?"], ["Nice!", "The Pythagorean theorem states that the square of the hypotenuse equals the sum of the squares of the other two sides."], "opens with another topic", ["Pythagorean theorem"]),
+        (["帮我写一份请假条。"], ["血压偏高的人应少吃盐和腌制食品，多吃蔬菜水果，坚持每天快走半小时。"], "opens with another topic", ["血压"]),
     ],
 )
-def test_the_asked_relation_stated_of_another_subject_fails(turns, answers, other, relation):
+def test_evidence_without_a_word_list_fails_and_names_what_it_found(turns, answers, kind, named):
     passed, reason = verdict(turns, answers)
-    assert passed is False and reason.startswith("answers about the") and repr(other) in reason and repr(relation) in reason, reason
+    assert passed is False and kind in reason and all(repr(n) in reason for n in named), reason
 
 
 @pytest.mark.parametrize(
@@ -285,19 +295,6 @@ def test_the_asked_relation_stated_of_another_subject_fails(turns, answers, othe
 def test_the_relation_rule_leaves_pronouns_bare_answers_and_causes_alone(turns, answers):
     passed, reason = verdict(turns, answers)
     assert not reason.startswith("answers about the"), reason
-
-
-@pytest.mark.parametrize(
-    "turns, answers, thing",
-    [
-        (["Write a haiku about the desert."], ["Old friends by the fire,\nlaughing at the same old jokes—\nwinter nights grow short."], "desert"),
-        (["写一首关于大海的小诗。"], ["老友相聚笑声长，\n一壶浊酒话家常。\n莫问前路多坎坷，\n情谊深处是故乡。"], "大海"),
-        (["Tell me a bedtime story about a little bird."], ["Dear Ms. Lee,\nThank you for the lovely dinner last week. We enjoyed every dish.\nBest regards,\nSam"], "bird"),
-    ],
-)
-def test_a_poem_or_story_that_never_names_its_concrete_subject_fails(turns, answers, thing):
-    passed, reason = verdict(turns, answers)
-    assert passed is False and "names neither it nor anything of its kind" in reason and repr(thing) in reason, reason
 
 
 @pytest.mark.parametrize(
@@ -324,19 +321,6 @@ def test_a_quoted_english_title_and_a_relation_from_the_request_words():
     passed, reason = verdict(["I'm planning a trip to Lisbon.", "What's the best month to go?"],
                              ["Nice!", "Lisbon is at its best in May or late September, warm but not crowded."])
     assert not reason.startswith("answers about the"), reason  # the earlier turns' subject is no other one
-
-
-@pytest.mark.parametrize(
-    "turns, answers, topic",
-    [
-        (["How should I prepare for a job interview?"], ["Compound interest grows a balance because each period adds interest on the interest already earned."], "Compound interest"),
-        (["I'm flying to Oslo in March.", "What should I pack?"], ["Nice!", "The Pythagorean theorem states that the square of the hypotenuse equals the sum of the squares of the other two sides."], "Pythagorean theorem"),
-        (["帮我写一份请假条。"], ["血压偏高的人应少吃盐和腌制食品，多吃蔬菜水果，坚持每天快走半小时。"], "血压"),
-    ],
-)
-def test_an_answer_sharing_nothing_that_opens_with_another_topic_fails(turns, answers, topic):
-    passed, reason = verdict(turns, answers)
-    assert passed is False and "opens with another topic" in reason and repr(topic) in reason, reason
 
 
 @pytest.mark.parametrize(
