@@ -290,6 +290,9 @@ def test_evidence_without_a_word_list_fails_and_names_what_it_found(turns, answe
         (["钨的密度是多少？"], ["约19.3克每立方厘米，和金差不多。"]),  # a bare answer
         (["Why does the melting point of ice drop under pressure?"], ["Water is denser than ice, so pressure favours the liquid."]),  # a cause
         (["Dear assistant: what is the melting point of tin?"], ["Dear user, melting happens at 231.9 °C for this metal."]),  # a salutation
+        # refusals, as in MT-Bench's real answers: the clause is about the speaker, not another subject
+        (["Embrace the role of a grumpy wizard as we chat. Start with: \"What brings you here?\""], ["I'm sorry, but I am not able to embrace the role of a fictional character."]),
+        (["Shall we grab lunch in town today?"], ["I am sorry, but I am just a computer program and cannot have lunch with you."]),
     ],
 )
 def test_the_relation_rule_leaves_pronouns_bare_answers_and_causes_alone(turns, answers):

@@ -370,6 +370,7 @@ def _content_chars(text: str) -> frozenset[str]:
 
 
 _FIRST_CLAUSE_RE = re.compile(r"(?<=[.!?])\s|[。！？；;:：\n]")
+_SPEAKER_RE = re.compile(r"\b(?:I|I'm|I’m|me|my|we|our|you|your)\b|我|你|您", re.I)
 _SALUTATION_RE = re.compile(r"^\W*(?:dear|hi|hello|to whom|尊敬的|亲爱的|您好|你好)", re.I)
 # words before the relation that qualify it rather than name another subject ("about", "on average")
 _LEAD_QUALIFIERS = frozenset(en_terms("about around approximately roughly nearly almost typical typically usually generally "
@@ -418,6 +419,8 @@ def substituted_subject(subject: Subject, prompt: str, answer: str, context: str
     lead = clause[:at]
     if lead.count("《") > lead.count("》") or len(re.findall(r"[\"“”]", lead)) % 2:
         return None  # the relation is said inside a title the answer names ("《Python编程：从入门到实践》")
+    if _SPEAKER_RE.search(lead):
+        return None  # about the speaker or the user ("I'm sorry, but I am not able to embrace…"): a refusal, no other subject
     if _ZH_RE.search(lead):
         others = [w for w, f in _jieba_words(lead) if f.startswith("n") and w not in prompt and w not in context
                   and not set(w) <= ZH_FUNCTION_CHARS]
