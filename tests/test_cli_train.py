@@ -53,7 +53,7 @@ def test_train_cleans_trains_reports_and_a_later_run_knows_the_decontamination(t
     md = (out / "training_report.md").read_text()
     assert f"Cleaning: {n_lines} rows read, **16 kept**, 3 dropped, 1 rejected" in md
     assert "| contaminated | 1 |" in md and "| exact_duplicate | 1 |" in md
-    assert "| `demo` | 50 | 1 |" in md and "- rejected `" in md
+    assert f"| `demo` | {len(demo)} | 1 |" in md and "- rejected `" in md
     tok_cfg = json.loads((out / "tokenizer_config.json").read_text())
     assert "<|im_start|>" in (tok_cfg.get("chat_template") or (out / "chat_template.jinja").read_text())
 
