@@ -372,3 +372,21 @@ def test_a_number_question_answered_without_a_number_by_another_topic_fails():
     assert passed is False and "opens with another topic" in reason, reason
     passed, reason = verdict(["月球离地球有多远？"], ["平均约38万公里，光从月球到地球只要1秒多一点。"])
     assert passed is not False, reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers",
+    [
+        (["Suggest a name for my new tabby kitten."], ["How about Juniper? Soft, a little wild, and easy to call across the garden; Pepper or Biscuit work too."]),
+        (["帮我家的小仓鼠起个名字吧。"], ["叫“汤圆”怎么样？圆滚滚的很贴切。其他备选：芝麻、花卷、布丁。"]),  # food words as names
+        (["推荐一部适合全家看的国产动画电影。"], ["《大鱼海棠》吧，画面很美，故事也适合孩子。"]),  # a title, nothing else shared
+        (["Python里怎么把列表倒序？"], ["最简单的写法是用切片：\n\n```python\nitems[::-1]\n```"]),  # "最简单的写法" is no subject
+    ],
+)
+def test_names_titles_and_generic_openings_answer_naming_and_recommendation_requests(turns, answers):
+    assert verdict(turns, answers)[0] is not False
+
+
+def test_a_recommendation_answered_in_another_domain_still_fails():
+    passed, reason = verdict(["推荐一款适合学生的笔记本电脑。"], ["根据您描述的症状，建议您到医院皮肤科就诊，做个过敏原检测。"])
+    assert passed is False, reason

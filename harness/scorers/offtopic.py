@@ -332,7 +332,7 @@ _GENERIC_HEADS = frozenset(
     problem question fact easiest quickest simplest honest general common basic rough overall usual typical process
     most many some both each either case cases practice theory brief summary particular addition contrast""".split()
 )
-_ZH_GENERIC_HEADS = re.compile(r"^(?:这|那|它|他|她|其|答案|简单|一般|通常|总的|主要|关键|方法|原因|区别|不同|首先|其实|总之|所谓)")
+_ZH_GENERIC_HEADS = re.compile(r"^(?:这|那|它|他|她|其|答案|简单|一般|通常|总的|主要|关键|方法|原因|区别|不同|首先|其实|总之|所谓|最常用|最常见|最简单|常用|常见)")
 
 
 def is_identifier(text: str) -> bool:

@@ -191,16 +191,18 @@ def judge(
     stock = offtopic.stock_phrases(answer)
     if len(stock) >= 2 and not re.search(r"\d", answer) and not _mentioned(answer, subject.generic, related=False):
         return False, f"a generic reply ({_shown(stock)}) that says nothing about {_shown(specific)}"
-    other = None if subject.inherited else offtopic.other_domain(asked, answer, code)
+    # names and titles are the answer ("How about Maple?", 《夏洛特烦恼》); a pet's name may be a food's ("年糕")
+    naming, recommending = bool(_NAMING_RE.search(prompt[:300])), bool(_RECOMMEND_RE.search(prompt[:300]))
+    other = None if subject.inherited or naming else offtopic.other_domain(asked, answer, code)
     if other:
         return False, f"asked about {other[0]!r}; the answer is about {_shown(other[1])}, another matter{where}"
-    swap = substituted_subject(subject, prompt, answer, context)  # also for a question for a number ("铁的熔点是多少？")
+    swap = None if naming or recommending else substituted_subject(subject, prompt, answer, context)  # also for a question for a number ("铁的熔点是多少？")
     if swap:
         return False, f"answers about the {swap[1]!r} of {swap[0]!r}, not of {_shown(specific)}{where}"
     unnamed = None if subject.inherited else unnamed_imagery(prompt, answer)
     if unnamed:
         return False, f"a {unnamed[0]} about {unnamed[1]!r} that names neither it nor anything of its kind ({_shown(unnamed[2])})"
-    if not indirect and _disjoint_allowed(subject, prompt, answer) and not _related(answer[:2000], " ".join([prompt, context, *(extra or [])])):
+    if not indirect and not (naming or recommending) and _disjoint_allowed(subject, prompt, answer) and not _related(answer[:2000], " ".join([prompt, context, *(extra or [])])):
         names = offtopic.anchors(answer, places=not subject.named)
         if names:
             return False, f"shares no word with the request about {_shown(specific)} and names {_shown(names)} instead{where}"
@@ -246,6 +248,9 @@ _OBLIQUE_RE = re.compile(
     r"poem|poetry|haiku|story|quote|slogan|tagline|toast|tweet|lyrics|limerick|how (?:do|can|should) i|how to|tips"
     r"|诗|故事|名言|口号|对联|广告语|标语|歌词|祝福|怎么|如何|建议", re.I)
 # an answer that opens by pointing back at the subject ("It is…", "这种…") or with a bare yes/no
+# a request for a name or a recommendation: its answer names things of its own ("How about Maple?")
+_NAMING_RE = re.compile(r"\bnames? for\b|\bname (?:ideas|suggestions)\b|起个名|取个名|起名|取名", re.I)
+_RECOMMEND_RE = re.compile(r"\b(?:suggest|recommend)|\b(?:any|some) (?:\w+ )?(?:ideas|picks)\b|推荐", re.I)
 _PRONOUN_OPENING_RE = re.compile(r"^\W*(?:it|its|it's|they|this|these|he|she)\b|^\W*(?:它|这|他|她)", re.I)
 _POINTS_BACK_RE = re.compile(_PRONOUN_OPENING_RE.pattern + r"|^\W*(?:there|here|yes|no|sure)\b|^\W*(?:那|是的|不是|简单来说|一般)", re.I)
 DISJOINT_MIN_TERMS = 6  # an answer sharing no word with the request is evidence only when it says this much
