@@ -390,3 +390,17 @@ def test_names_titles_and_generic_openings_answer_naming_and_recommendation_requ
 def test_a_recommendation_answered_in_another_domain_still_fails():
     passed, reason = verdict(["推荐一款适合学生的笔记本电脑。"], ["根据您描述的症状，建议您到医院皮肤科就诊，做个过敏原检测。"])
     assert passed is False, reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers",
+    [
+        (["Who wrote One Hundred Years of Solitude?", "What nationality was he?"],
+         ["Gabriel García Márquez.", "Colombian. He was born in Aracataca in 1927 and lived for decades in Mexico City."]),  # two sentences, no subject
+        (["How do I renew a driving licence in the UK?"], ["For a standard renewal online you need your old licence number and a passport photo."]),  # an adverbial lead
+        (["How long should I steam broccoli?"], ["About 5 minutes once the water is steaming, until it turns bright green."]),
+        (["写一首关于月亮的小诗。"], ["玉盘悬碧空，\n清辉照帘栊。"]),  # the moon painted, not named
+    ],
+)
+def test_a_second_sentence_an_adverbial_lead_and_a_painted_moon_are_no_other_subject(turns, answers):
+    assert verdict(turns, answers)[0] is not False

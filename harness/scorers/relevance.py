@@ -296,10 +296,10 @@ def _shares_words(answer: str, request: str) -> bool:
 
 
 # a poem or a story about a concrete thing names it or something of its kind ("waves", "shore" for the sea);
-# about an abstract one ("insomnia", "思乡"), a season, a time of day or the weather it may paint it instead
-# ("Amber leaves let go of the maple" for autumn)
+# about an abstract one ("insomnia", "思乡"), a season, a time of day, the weather or the moon and stars it may
+# paint it instead ("Amber leaves let go of the maple" for autumn, "玉盘挂天边" for the moon)
 _CREATIVE_RE = re.compile(r"\b(?:poem|poetry|haiku|story|limerick|lyrics|song|verse|fable|tale)s?\b|诗|故事|歌词|儿歌|童谣|童话", re.I)
-CONCRETE_CATEGORIES = frozenset({"landform", "celestial", "animal", "creature", "plant", "dish", "produce", "beverage", "city",
+CONCRETE_CATEGORIES = frozenset({"landform", "animal", "creature", "plant", "dish", "produce", "beverage", "city",
                                  "landmark", "vehicle"})
 
 
@@ -328,7 +328,7 @@ _NUMBER_RE = re.compile(r"多少|几|\bhow (?:many|much|long|old|far|tall|big|hi
 # an English opening that states something of a subject: a few words, then a verb ("Volcanoes form…",
 # "The S&P 500 is…", "Tennis elbow usually improves…"); not an instruction ("Press Esc…", "Rehearse out loud…")
 _EN_STATEMENT_RE = re.compile(
-    r"^(?:(?:the|a|an)\s+)?((?:[\w&'’().-]+\s+){1,4}?)(?:is|are|was|were|has|have|had|can|will|lets|let|means|refers|became"
+    r"^(?:(?:the|a|an)\s+)?((?:[\w&'’()-]+\s+){1,4}?)(?:is|are|was|were|has|have|had|can|will|lets|let|means|refers|became"
     r"|forms?|works|finds|uses|grew|blends|tracks|happens|occurs|contains|describes|gives|makes|takes|helps|keeps|needs|shows"
     r"|supports|remains|sits|lies|stands|[a-z]{3,}(?:s|ed))\b", re.I)
 _IMPERATIVES = frozenset(
@@ -345,7 +345,7 @@ def unrelated_opening(subject: Subject, prompt: str, answer: str, conversation: 
     content character) and states something of another subject from its first words: "Binary search
     finds…" for what to pack, "叶酸建议从备孕前…" for whether AI will replace programmers. Not for requests
     whose good answers open with something else by nature (names, numbers, causes, mechanisms, writing)."""
-    head = answer.strip().lstrip("*#>-_ \t\"'“")
+    head = re.sub(r"^\d+[.)]\s+", "", answer.strip().lstrip("*#>-_ \t\"'“"))  # a list's first item states it too
     if subject.asks_for_name or _POINTS_BACK_RE.search(head):
         return None
     if any(rx.search(prompt[:300]) for rx in (_WHY_RE, _MECHANISM_RE, _PAINTS_RE, _NEW_SUBJECT_RE)):
@@ -375,6 +375,7 @@ def _content_chars(text: str) -> frozenset[str]:
 
 
 _FIRST_CLAUSE_RE = re.compile(r"(?<=[.!?])\s|[。！？；;:：\n]")
+_ADVERBIAL_LEAD_RE = re.compile(r"\W*(?:for|in|at|on|with|by|from|about|after|before|during|under|over|once|when|if)\b", re.I)
 _SPEAKER_RE = re.compile(r"\b(?:I|I'm|I’m|me|my|we|our|you|your)\b|我|你|您", re.I)
 _SALUTATION_RE = re.compile(r"^\W*(?:dear|hi|hello|to whom|尊敬的|亲爱的|您好|你好)", re.I)
 # words before the relation that qualify it rather than name another subject ("about", "on average")
@@ -424,6 +425,8 @@ def substituted_subject(subject: Subject, prompt: str, answer: str, context: str
     lead = clause[:at]
     if lead.count("《") > lead.count("》") or len(re.findall(r"[\"“”]", lead)) % 2:
         return None  # the relation is said inside a title the answer names ("《Python编程：从入门到实践》")
+    if _ADVERBIAL_LEAD_RE.match(lead):
+        return None  # "For a standard adult renewal…", "About 6 minutes once it's in boiling water": no subject
     if _SPEAKER_RE.search(lead):
         return None  # about the speaker or the user ("I'm sorry, but I am not able to embrace…"): a refusal, no other subject
     if _ZH_RE.search(lead):
@@ -498,8 +501,8 @@ def _rework_verdict(earlier: str, answer: str, j: int | None) -> tuple[bool, str
     return None
 
 
-# Advisory: on held-back labelled answers (split holdout7, run once) its off-topic verdicts are right 92% of
-# the time and it catches 56% of off-topic answers (target 95% / 85%), so the default CI rule does not fail
+# Advisory: on held-back labelled answers (splits holdout7 and holdout8, each run once) its off-topic verdicts
+# are right 90-92% of the time and it catches 51-56% of off-topic answers (target 95% / 85%), so the default CI rule does not fail
 # on it (benchmarks/perf/relevance_checks.py).
 @scorer(FAMILY, help="the answer addresses the request's subject (its terms, an inflection or an alias); every turn", advisory=True)
 def score_relevance(case: Case, gen: Generation, cfg: object = None) -> list[Check]:
