@@ -244,9 +244,8 @@ _FACTOID_RE = re.compile(
 
 
 # requests whose good answers often share no word with them: a poem, a slogan, advice ("How do I…", "怎么…")
-_OBLIQUE_RE = re.compile(
-    r"poem|poetry|haiku|story|quote|slogan|tagline|toast|tweet|lyrics|limerick|how (?:do|can|should) i|how to|tips"
-    r"|诗|故事|名言|口号|对联|广告语|标语|歌词|祝福|怎么|如何|建议", re.I)
+_WRITING = r"poem|poetry|haiku|story|quote|slogan|tagline|toast|tweet|lyrics|limerick|诗|故事|名言|口号|对联|广告语|标语|歌词|祝福"
+_OBLIQUE_RE = re.compile(_WRITING + r"|how (?:do|can|should) i|how to|tips|怎么|如何|建议", re.I)
 # an answer that opens by pointing back at the subject ("It is…", "这种…") or with a bare yes/no
 # a request for a name or a recommendation: its answer names things of its own ("How about Maple?")
 _NAMING_RE = re.compile(r"\bnames? for\b|\bname (?:ideas|suggestions)\b|起个名|取个名|起名|取名", re.I)
@@ -319,8 +318,7 @@ def unnamed_imagery(prompt: str, answer: str) -> tuple[str, str, tuple[str, ...]
 
 # requests whose good answers open with something else by nature: a piece of writing, a description, a
 # mechanism ("Plants catch sunlight…" for photosynthesis), a number or a time ("真空中约每秒30万公里")
-_PAINTS_RE = re.compile(r"describe|tell me about|poem|poetry|haiku|story|quote|slogan|tagline|toast|tweet|lyrics|limerick|joke"
-                        r"|描述|描写|介绍|讲讲|诗|故事|名言|口号|对联|广告语|标语|歌词|祝福|笑话", re.I)
+_PAINTS_RE = re.compile(_WRITING + r"|describe|tell me about|joke|描述|描写|介绍|讲讲|笑话", re.I)
 _MECHANISM_RE = re.compile(r"\bhow (?:does|do|did|is|are) .{1,60}?\b(?:work|form|happen|function|made|produced)|explain how"
                            r"|原理|怎么形成|如何形成|怎么工作", re.I)
 _NUMERAL_RE = re.compile(r"\d|[一二两三四五六七八九十百千万半几]")
@@ -391,16 +389,17 @@ def relations(subject: Subject, prompt: str) -> list[str]:
         extra = [w for w, f in _jieba_words(prompt[:200]) if len(w) >= 2 and f[:1] in ("v", "n") and not set(w) & set(own)
                  and not set(w) <= ZH_FUNCTION_CHARS | _ZH_QUESTION_CHARS]
     else:
+        own_stems = {stem(t) for t in own.split()}
         extra = [w for w in re.findall(r"[A-Za-z][\w'’-]*", prompt[:200]) if len(w) >= 4 and w.lower() not in EN_STOPWORDS
-                 and stem(w.lower()) not in {stem(t) for t in own.split()}]
+                 and stem(w.lower()) not in own_stems]
     return list(dict.fromkeys([*subject.generic, *extra]))
 
 
 def substituted_subject(subject: Subject, prompt: str, answer: str, context: str = "") -> tuple[str, str] | None:
     """(the other subject, the relation) when the answer's first clause states the asked relation of
     something else: "Methanol boils at 64.7 °C" for the boiling point of ethanol, "铜的熔点约为1083℃" for
-    iron's. Only for a request that names its subject and the relation asked about (`subject.generic`),
-    whose answer does not mention that subject and opens neither with a pronoun nor a salutation. What the
+    iron's. Only for a request that names its subject, the relation being one of `relations()`, and an answer
+    that does not mention that subject and opens neither with a pronoun nor a salutation. What the
     earlier turns (`context`) talked about is no other subject."""
     if not subject.specific or subject.inherited or subject.asks_for_name:
         return None
