@@ -47,7 +47,10 @@ def _ours(backend: str, spec, cases, max_tokens: int) -> tuple[float, int, dict]
 
 
 def _naive(spec, cases, max_tokens: int) -> tuple[float, int, dict]:
-    """One prompt at a time with transformers, the conversation continued with the model's own answers."""
+    """One prompt at a time with transformers, the conversation continued with the model's own answers.
+    Its clock starts before torch and transformers are imported, as our runner's does (run_model imports
+    them lazily): every path pays the same imports."""
+    t0 = time.perf_counter()
     import torch
     from transformers import AutoModelForCausalLM
 
@@ -56,7 +59,6 @@ def _naive(spec, cases, max_tokens: int) -> tuple[float, int, dict]:
     from harness.prompting import render_ids, resolve_prompt_format, stop_token_ids
     from harness.runners.dtype import generation_dtype
 
-    t0 = time.perf_counter()
     tok = load_tokenizer(spec)
     model = AutoModelForCausalLM.from_pretrained(spec.path, dtype=generation_dtype(spec, RunConfig(), "hf")).eval()
     fmt, _ = resolve_prompt_format(tok, spec.prompt_format)
