@@ -65,7 +65,10 @@ class Recipe:
 # name is" is predicted independently of X. Training this model 400-1000 steps on pure name-repeating
 # notes, on the corpus with 1,500 more of them, or on repeated random tokens (init std 0.02 or 0.1) left
 # both at chance too: copying sits on the known plateau of small-batch training (16 x 128 tokens a step),
-# far beyond this build's ~2M tokens.
+# far beyond this build's ~2M tokens. Nor does SFT teach it (2026-12-02, on the v3 SFT model): 500 steps of
+# "My name is X." -> "Hello, your name is X." with X drawn from 878 single-token words drove the training loss
+# to 0, yet X was copied for 4 of 40 words left out of that pool and for none of the held-out names (52 names:
+# 0 of 3): the model learns a lookup per word, not a copy, at any pool size tried (52, 460, 878; lr 1e-3, 3e-3).
 FULL = Recipe(
     name="full",
     corpus_scale=1.0,
