@@ -66,6 +66,7 @@ LABELLED = [
     ROOT / "benchmarks" / "labelled" / "relevance_holdout7.jsonl",  # split holdout7 (200), tuning material since its one run
     ROOT / "benchmarks" / "labelled" / "relevance_holdout8.jsonl",  # split holdout8 (200): run once, then tuned on (see above)
     ROOT / "benchmarks" / "labelled" / "relevance_holdout9.jsonl",  # split holdout9 (200): written blind, run once (see above)
+    ROOT / "benchmarks" / "labelled" / "relevance_holdout10.jsonl",  # split holdout10 (200): written blind, run once (see above)
 ]
 
 
