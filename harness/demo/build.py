@@ -29,7 +29,8 @@ from harness.errors import HarnessError
 
 # v3: the recipe of v2; the demo suite asks every held-out fact, so the SFT rows are decontaminated (and
 # the training report fingerprinted) against the new suite, which needs a rebuild.
-RECIPE_VERSION = "v3"
+# v4: no copy practice in the corpus (it taught no copying), 600 SFT dialogues instead of 900: 18% faster.
+RECIPE_VERSION = "v4"
 MARKER = "BUILD.json"
 # The suites the SFT rows are checked against (as `harness train` does by default for built-in suites).
 DECONTAMINATE_AGAINST = ("demo", "core")
@@ -58,6 +59,14 @@ class Recipe:
 #   a model this small does poorly (measured: restated answers, factual 14-43% in earlier runs;
 #   pronoun answers: 84.5% of the 84 held-out facts in the v3 build, base 4.8%; the experiments of
 #   issue K are kept in the history of branch demo-knowledge2);
+# - build time (2 cores): v3 took 571 s (pretraining 438 s). v4 drops what did not work and keeps what did,
+#   measured build by build on the demo suite (2026-12-02; factual / format / relevance of the SFT model):
+#   v3 84.5% / 93.8% / 81.5%; without the corpus's copy practice (drills, memory games: 15% of its tokens)
+#   84.5% / 87.5% / 83.3%, pretraining 363 s; and 600 SFT dialogues instead of 900 (they teach the form of a
+#   recall answer, not the recall) 89.3% / 93.8% / 87.1%, SFT 87 s instead of 102 s: this is v4. Cutting
+#   further cost the story: 2.2 pretraining epochs instead of 2.7 (pretraining 280 s) left format at 81%
+#   and `unchanged`; dropping the mini stories too, factual 78.6%. So the build stays above the 5-minute
+#   target (issue K).
 # - SFT lr 5e-4 for 2 epochs teaches the form without overwriting what pretraining stored.
 # What it cannot do: recall what the user said (6.2% in v3, 12.5% in v2: the follow-ups only). That needs
 # copying from the context, and this base never learns to copy: measured on the v2 base, the loss on a
@@ -76,7 +85,7 @@ FULL = Recipe(
     pretrain={"hidden_size": 128, "num_layers": 4, "intermediate_size": 512, "seq_len": 128, "batch_size": 16,
               "epochs": 2.7, "learning_rate": 3e-3},
     sft={"epochs": 2.0, "learning_rate": 5e-4, "batch_size": 16},
-    sft_data={"multiturn": 900, "style": "pronoun", "wide": True, "recall_share": 0.75},
+    sft_data={"multiturn": 600, "style": "pronoun", "wide": True, "recall_share": 0.625},
 )
 # The slow test's build: same pipeline, a smaller model and less data (about a minute on 2 cores).
 REDUCED = Recipe(

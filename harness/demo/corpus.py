@@ -257,10 +257,11 @@ def entity_bios(rng: random.Random, n: int) -> Iterator[Doc]:
                 yield (" " if lang == "en" else "").join(sents)
 
 
-# ---- copy practice -----------------------------------------------------------------------------------
-
-COPY_HEADS_EN = ("Copy this line:", "Repeat after me:", "Say it again:", "Writing practice:")
-COPY_HEADS_ZH = ("抄写这一行：", "跟我读：", "再说一遍：", "写字练习：")
+# ---- words to copy (sft_data.copy_rows) -------------------------------------------------------------
+# The corpus once had copy practice too: lines of random words said again (copy drills), word lists read
+# twice (memory games), notes that restate the writer's name. Measured on the v3 build, the base never
+# learned to copy from them (its loss on a repeated line was higher than on the line itself), and without
+# them the demo pair answered as well (factual 84.5% either way) for 15% less pretraining: they are gone.
 COMMON_EN = tuple(sorted(set(
     "apple river window garden paper music yellow doctor summer bridge train forest silver water bread house chair "
     "table teacher student family friend morning evening winter spring autumn mountain island ocean flower tree bird "
@@ -284,20 +285,6 @@ def copy_pools() -> tuple[list[str], list[str]]:
     zh += list(F.CITIES_ZH + F.CITIES_ZH_HELD_OUT) + [p for _, p in F.PETS_ZH + F.PETS_ZH_HELD_OUT]
     zh += list(F.COLORS_ZH + F.COLORS_ZH_HELD_OUT) + list(COMMON_ZH)
     return sorted(set(en)), sorted(set(zh))
-
-
-def copy_drills(rng: random.Random, n: int) -> Iterator[Doc]:
-    """A line of random words, then the same line again (twice): the only way to predict the copies is to
-    look back, which teaches a small model to copy from its context (induction, and copying what started
-    the previous line)."""
-    en, zh = copy_pools()
-    for _ in range(n):
-        words = rng.sample(en, k=rng.randint(3, 8))
-        line = " ".join(words)
-        yield f"{rng.choice(COPY_HEADS_EN)}\n{line}\n{line}\n{line}"
-        words = rng.sample(zh, k=rng.randint(3, 8))
-        line = "，".join(words)
-        yield f"{rng.choice(COPY_HEADS_ZH)}\n{line}\n{line}\n{line}"
 
 
 # ---- questions without answers --------------------------------------------------------------------
@@ -563,37 +550,6 @@ def self_intros(rng: random.Random, n: int) -> Iterator[Doc]:
         yield "".join(zh) + f"再说一遍，我叫{name}，住在{city}。"
 
 
-DIARY_FILLER_EN = ("I go to school by bus.", "On weekends I like to read.", "My best friend lives next door.",
-                   "I am learning to play the guitar.", "Every evening I help to cook dinner.", "My room is small but bright.",
-                   "I like sports.", "Today the weather is nice.")
-DIARY_FILLER_ZH = ("我每天坐公交车上学。", "周末我喜欢看书。", "我最好的朋友住在我家隔壁。", "我正在学弹吉他。",
-                   "每天晚上我都帮忙做饭。", "我的房间不大，但是很亮。", "我很喜欢运动。", "今天天气很好。")
-
-
-def diary_notes(rng: random.Random, n: int) -> Iterator[Doc]:
-    """Short first-person notes that state a few things about the writer and say them again at the end, in the
-    same words ("My name is Ivy. ... So, my name is Ivy."). Names, cities, pets and colours come from long lists,
-    so the repeat can only be predicted by copying it from earlier in the note: the skill a multi-turn recall
-    question needs. Nothing here is a question or an answer."""
-    names_en = F.NAMES_EN + F.NAMES_EN_HELD_OUT + F.NAMES_EN_MORE
-    names_zh = F.NAMES_ZH + F.NAMES_ZH_HELD_OUT + F.NAMES_ZH_MORE
-    for _ in range(n):
-        kind, pet = rng.choice(F.PETS_EN + F.PETS_EN_HELD_OUT)
-        facts = [f"my name is {rng.choice(names_en)}", f"I live in {rng.choice(F.CITIES_EN + F.CITIES_EN_HELD_OUT)}",
-                 f"I have a {kind} named {pet}", f"my favorite color is {rng.choice(F.COLORS_EN + F.COLORS_EN_HELD_OUT)}"]
-        said = rng.sample(facts, k=rng.randint(1, 3))
-        body = [F.cap(x) + "." for x in said] + rng.sample(DIARY_FILLER_EN, k=rng.randint(1, 3))
-        again = rng.sample(said, k=len(said))
-        yield " ".join(body) + " " + rng.choice(("So,", "Again,", "Remember,")) + " " + ", and ".join(again) + "."
-        kind, pet = rng.choice(F.PETS_ZH + F.PETS_ZH_HELD_OUT)
-        facts = [f"我叫{rng.choice(names_zh)}", f"我住在{rng.choice(F.CITIES_ZH + F.CITIES_ZH_HELD_OUT)}",
-                 f"我养了一{F.PET_MEASURE_ZH[kind]}{kind}，叫{pet}", f"我最喜欢的颜色是{rng.choice(F.COLORS_ZH + F.COLORS_ZH_HELD_OUT)}"]
-        said = rng.sample(facts, k=rng.randint(1, 3))
-        body = [x + "。" for x in said] + rng.sample(DIARY_FILLER_ZH, k=rng.randint(1, 3))
-        again = rng.sample(said, k=len(said))
-        yield "".join(body) + rng.choice(("所以，", "再说一遍，", "记住，")) + "，".join(again) + "。"
-
-
 def en_name_city(sents: list[str]) -> tuple[str, str]:
     name = next(x for x in sents if x.startswith("My name is "))[len("My name is "):-1]
     city = next(x for x in sents if x.startswith("I live in "))[len("I live in "):-1]
@@ -625,20 +581,6 @@ def descriptions(rng: random.Random, n: int) -> Iterator[Doc]:
                 yield sep.join(r.long for r in mine) + sep + sep.join(r.short for r in mine)
 
 
-def memory_games(rng: random.Random, n: int) -> Iterator[Doc]:
-    """Word lists said twice. Repeated spans are the quickest way for a small transformer to learn to copy
-    from its context (induction), which SFT later needs to restate a question's subject or recall a name."""
-    en_words = [c.en for c in F.COUNTRIES] + [c.capital_en for c in F.COUNTRIES] + list(F.NAMES_EN + F.NAMES_EN_HELD_OUT) \
-        + list(F.CITIES_EN + F.CITIES_EN_HELD_OUT) + list(F.COLORS_EN + F.COLORS_EN_HELD_OUT) + [e.en for e in F.ELEMENTS]
-    zh_words = [c.zh for c in F.COUNTRIES] + [c.capital_zh for c in F.COUNTRIES] + list(F.NAMES_ZH + F.NAMES_ZH_HELD_OUT) \
-        + list(F.CITIES_ZH + F.CITIES_ZH_HELD_OUT) + list(F.COLORS_ZH + F.COLORS_ZH_HELD_OUT) + [p.zh for p in F.PEOPLE]
-    for _ in range(n):
-        words = rng.sample(en_words, k=rng.randint(4, 8))
-        yield f"Memory game. Read these words: {', '.join(words)}. Now say them again: {', '.join(words)}."
-        words = rng.sample(zh_words, k=rng.randint(4, 8))
-        yield f"记忆游戏。请读这些词：{'、'.join(words)}。再说一遍：{'、'.join(words)}。"
-
-
 def mini_stories(rng: random.Random, n: int) -> Iterator[Doc]:
     """Three-sentence stories in which a person, a city and a pet come back: practice in recalling names."""
     names_en = F.NAMES_EN + F.NAMES_EN_HELD_OUT
@@ -663,8 +605,7 @@ def mini_stories(rng: random.Random, n: int) -> Iterator[Doc]:
 Generator = Callable[..., Iterator[Doc]]
 
 
-def generate_corpus(seed: int = 0, scale: float = 1.0, memory: int = 600, stories: int = 400, bios: int = 12,
-                    drills: int = 800, n_articles: int = 15, diaries: int = 0) -> list[Doc]:
+def generate_corpus(seed: int = 0, scale: float = 1.0, stories: int = 400, bios: int = 12, n_articles: int = 15) -> list[Doc]:
     """All pretraining documents (plain text, no BOS/EOS), shuffled with `seed`. Deterministic."""
     rng = random.Random(seed)
     qas = all_qas()
@@ -675,8 +616,6 @@ def generate_corpus(seed: int = 0, scale: float = 1.0, memory: int = 600, storie
     docs: list[Doc] = []
     docs += articles(rng, k(n_articles))
     docs += entity_bios(rng, k(bios))
-    docs += copy_drills(rng, k(drills))
-    docs += diary_notes(rng, k(diaries))
     docs += fact_lists(rng, k(15))
     docs += quiz_sheets(rng, qas, k(150))
     docs += essays(rng, qas, k(150))
@@ -689,7 +628,6 @@ def generate_corpus(seed: int = 0, scale: float = 1.0, memory: int = 600, storie
     docs += self_intros(rng, k(80))
     docs += phrasebook(rng, k(30))
     docs += descriptions(rng, k(30))
-    docs += memory_games(rng, k(memory))
     docs += mini_stories(rng, k(stories))
     rng.shuffle(docs)
     return docs
