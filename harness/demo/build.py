@@ -49,7 +49,7 @@ class Recipe:
     seed: int = field(default=0, metadata={"help": "one seed for corpus, weights, data order"})
 
 
-# Tuned on 2 CPU cores (issue K). A 1.6M-parameter model, ~1,000 pretraining steps. hidden 128 = 2 heads of
+# Tuned on 2 CPU cores (issue K). A 1.6M-parameter model, ~850 pretraining steps. hidden 128 = 2 heads of
 # 64 (vLLM's CPU attention wants head_dim >= 64). What makes the held-out facts answerable:
 # - the corpus states every fact in several paraphrases and orders (entity biographies, corpus.py);
 # - the tokenizer keeps every Chinese name whole (facts.zh_words), so "法国" is one token as "France" is:
