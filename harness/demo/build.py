@@ -78,6 +78,9 @@ class Recipe:
 # "My name is X." -> "Hello, your name is X." with X drawn from 878 single-token words drove the training loss
 # to 0, yet X was copied for 4 of 40 words left out of that pool and for none of the held-out names (52 names:
 # 0 of 3): the model learns a lookup per word, not a copy, at any pool size tried (52, 460, 878; lr 1e-3, 3e-3).
+# Nor does a copy-ready start: each block's last head initialised with W_O·W_V = a projection learned to copy
+# repeated random tokens within 150 steps (0.44 nats on the repeat against 5.7 without it, after 300), but
+# pretrained that way on the v4 corpus the pair copied nothing (recall 0%) and lost the facts (factual 20%).
 FULL = Recipe(
     name="full",
     corpus_scale=1.0,
