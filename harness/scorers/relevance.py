@@ -246,10 +246,10 @@ _FACTOID_RE = re.compile(
 # requests whose good answers often share no word with them: a poem, a slogan, advice ("How do I…", "怎么…")
 _WRITING = r"poem|poetry|haiku|story|quote|slogan|tagline|toast|tweet|lyrics|limerick|诗|故事|名言|口号|对联|广告语|标语|歌词|祝福"
 _OBLIQUE_RE = re.compile(_WRITING + r"|how (?:do|can|should) i|how to|tips|怎么|如何|建议", re.I)
-# an answer that opens by pointing back at the subject ("It is…", "这种…") or with a bare yes/no
 # a request for a name or a recommendation: its answer names things of its own ("How about Maple?")
 _NAMING_RE = re.compile(r"\bnames? for\b|\bname (?:ideas|suggestions)\b|起个名|取个名|起名|取名", re.I)
 _RECOMMEND_RE = re.compile(r"\b(?:suggest|recommend)|\b(?:any|some) (?:\w+ )?(?:ideas|picks)\b|推荐", re.I)
+# an answer that opens by pointing back at the subject ("It is…", "这种…") or with a bare yes/no
 _PRONOUN_OPENING_RE = re.compile(r"^\W*(?:it|its|it's|they|this|these|he|she)\b|^\W*(?:它|这|他|她)", re.I)
 _POINTS_BACK_RE = re.compile(_PRONOUN_OPENING_RE.pattern + r"|^\W*(?:there|here|yes|no|sure)\b|^\W*(?:那|是的|不是|简单来说|一般)", re.I)
 DISJOINT_MIN_TERMS = 6  # an answer sharing no word with the request is evidence only when it says this much
@@ -501,8 +501,8 @@ def _rework_verdict(earlier: str, answer: str, j: int | None) -> tuple[bool, str
 
 
 # Advisory: on held-back labelled answers (splits holdout9 and holdout10, 400 written blind, each run once) its
-# off-topic verdicts are right 85% of the time and it catches 56% of off-topic answers (target 95% / 85%), so the default CI rule does not fail
-# on it (benchmarks/perf/relevance_checks.py).
+# off-topic verdicts are right 85% of the time and it catches 56% of off-topic answers (target 95% / 85%), so
+# the default CI rule does not fail on it (benchmarks/perf/relevance_checks.py).
 @scorer(FAMILY, help="the answer addresses the request's subject (its terms, an inflection or an alias); every turn", advisory=True)
 def score_relevance(case: Case, gen: Generation, cfg: object = None) -> list[Check]:
     """The answer addresses the request's subject: every turn, follow-ups inheriting earlier turns' subject."""
