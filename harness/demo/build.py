@@ -59,14 +59,14 @@ class Recipe:
 #   a model this small does poorly (measured: restated answers, factual 14-43% in earlier runs;
 #   pronoun answers: 84.5% of the 84 held-out facts in the v3 build, base 4.8%; the experiments of
 #   issue K are kept in the history of branch demo-knowledge2);
-# - build time (2 cores): v3 took 571 s (pretraining 438 s). v4 drops what did not work and keeps what did,
-#   measured build by build on the demo suite (2026-12-02; factual / format / relevance of the SFT model):
+# - build time (2 cores): v4 drops what did not work and keeps what did, measured build by build on the demo suite (2026-12-02; factual / format / relevance of the SFT model):
 #   v3 84.5% / 93.8% / 81.5%; without the corpus's copy practice (drills, memory games: 15% of its tokens)
 #   84.5% / 87.5% / 83.3%, pretraining 363 s; and 600 SFT dialogues instead of 900 (they teach the form of a
 #   recall answer, not the recall) 89.3% / 93.8% / 87.1%, SFT 87 s instead of 102 s: this is v4. Cutting
 #   further cost the story: 2.2 pretraining epochs instead of 2.7 (pretraining 280 s) left format at 81%
-#   and `unchanged`; dropping the mini stories too, factual 78.6%. So the build stays above the 5-minute
-#   target (issue K).
+#   and `unchanged`; dropping the mini stories too, factual 78.6%. Those seconds were taken while other jobs
+#   shared the 2 cores (v3 571 s, v4 445 s in all); alone, v4 builds in 288-298 s (pretraining 224-231 s,
+#   SFT 50-52 s; two builds, 2026-12-02), bit-identical weights each time.
 # - SFT lr 5e-4 for 2 epochs teaches the form without overwriting what pretraining stored.
 # What it cannot do: recall what the user said (6.2% in v3, 12.5% in v2: the follow-ups only). That needs
 # copying from the context, and this base never learns to copy: measured on the v2 base, the loss on a
