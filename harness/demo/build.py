@@ -81,6 +81,11 @@ class Recipe:
 # Nor does a copy-ready start: each block's last head initialised with W_O·W_V = a projection learned to copy
 # repeated random tokens within 150 steps (0.44 nats on the repeat against 5.7 without it, after 300), but
 # pretrained that way on the v4 corpus the pair copied nothing (recall 0%) and lost the facts (factual 20%).
+# Nor does variety in SFT (2026-12-02, on the v4 base): 1,500 more recall dialogues whose values are drawn
+# from the whole vocabulary (1,249 single-token words: 943 English, 306 Chinese, held-out ones excluded), too
+# many to learn as lookups, left recall at 2/16 (SFT 112 s, factual 75/84); at lr 2e-3 for 3 epochs, 0/16
+# and factual 30/84. The answers name a value from the pool ("So you live in show.", "你叫海口。"), never the
+# user's: without a copying circuit in the base, SFT has nothing to bring out.
 FULL = Recipe(
     name="full",
     corpus_scale=1.0,
