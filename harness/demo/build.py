@@ -65,8 +65,11 @@ class Recipe:
 #   recall answer, not the recall) 89.3% / 93.8% / 87.1%, SFT 87 s instead of 102 s: this is v4. Cutting
 #   further cost the story: 2.2 pretraining epochs instead of 2.7 (pretraining 280 s) left format at 81%
 #   and `unchanged`; dropping the mini stories too, factual 78.6%. Those seconds were taken while other jobs
-#   shared the 2 cores (v3 571 s, v4 445 s in all); alone, v4 builds in 288-298 s (pretraining 224-231 s,
-#   SFT 50-52 s; two builds, 2026-12-02), bit-identical weights each time.
+#   shared the 2 cores (v3 571 s, v4 445 s in all); alone, v4 built in 288, 298 and 365 s (pretraining
+#   224-280 s, SFT 50-64 s; three builds, 2026-12-02), bit-identical weights each time: this VM's speed
+#   varies by a fifth, so the 5-minute target (issue K) holds on a good run, not on every run. Larger
+#   batches do not help: 32 blocks a step cost 21.8 ms a token against 19.4 ms for 16 (8: 18.5 ms);
+#   torch.compile saves 8% a step and costs 17 s to compile.
 # - SFT lr 5e-4 for 2 epochs teaches the form without overwriting what pretraining stored.
 # What it cannot do: recall what the user said (6.2% in v3, 12.5% in v2: the follow-ups only). That needs
 # copying from the context, and this base never learns to copy: measured on the v2 base, the loss on a
