@@ -25,8 +25,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import platform
+import subprocess
 import sys
 import tempfile
 import time
