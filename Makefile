@@ -23,6 +23,7 @@ UV := UV_LINK_MODE=copy $(BIN)/uv
 $(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q uv==0.9.30 2>&1 | grep -v "is ignored: it is neither" || true
+	@test -x $(BIN)/uv || { echo "make setup: uv did not install into $(VENV); run $(BIN)/python -m pip install uv==0.9.30 to see why"; exit 1; }
 	@# compat mode: a .pth with the project root, so packages added later import without reinstalling.
 	$(UV) pip install -q --python $(BIN)/python $(foreach f,$(PIP_FIND_LINKS),--find-links $(f)) \
 	  -C editable_mode=compat -e ".[$(EXTRA),dev]"

@@ -59,7 +59,8 @@ class Recipe:
 #   a model this small does poorly (measured: restated answers, factual 14-43% in earlier runs;
 #   pronoun answers: 84.5% of the 84 held-out facts in the v3 build, base 4.8%; the experiments of
 #   issue K are kept in the history of branch demo-knowledge2);
-# - build time (2 cores): v4 drops what did not work and keeps what did, measured build by build on the demo suite (2026-12-02; factual / format / relevance of the SFT model):
+# - build time (2 cores): v4 drops what did not work and keeps what did, measured build by build on the demo
+#   suite (2026-12-02; factual / format / relevance of the SFT model):
 #   v3 84.5% / 93.8% / 81.5%; without the corpus's copy practice (drills, memory games: 15% of its tokens)
 #   84.5% / 87.5% / 83.3%, pretraining 363 s; and 600 SFT dialogues instead of 900 (they teach the form of a
 #   recall answer, not the recall) 89.3% / 93.8% / 87.1%, SFT 87 s instead of 102 s: this is v4. Cutting
