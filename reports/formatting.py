@@ -254,8 +254,15 @@ def pick_first_screen(results: dict[str, Any], k: int = 3) -> list[dict[str, Any
     before the advisory ones), then cases where base failed and SFT passes, one per family that improved
     (the most specific family first) and spread over categories and single/multi-turn cases.
 
+    The first improvement shown, where one exists, is the chapter's lesson in one case: the base already
+    had the answer (its correctness passed) but went on continuing text (directness failed), and the SFT
+    answers it, passing every check (see `knew_the_answer`). Among the candidates of a family, cases whose
+    SFT side passes every family go first: an "improved" example whose SFT answer is off topic tells the
+    wrong story.
+
     Each pick: {"case", "change": "regressed" | "improved", "family": the family it shows, "check": the
-    one most telling failed check (or None), "turn": the 1-based turn to show}."""
+    one most telling failed check (or None), "turn": the 1-based turn to show, "knew": True on the case
+    where the base had the answer}."""
     if k <= 0:
         return []
     cases = results.get("cases") or []
@@ -297,7 +304,7 @@ def pick_first_screen(results: dict[str, Any], k: int = 3) -> list[dict[str, Any
                     continue
                 cats = {p["case"].get("category") for p in picks}
                 shapes = {len(p["case"].get("turns") or ()) > 1 for p in picks}
-                case, fams = min(cands, key=lambda cf: (cf[0].get("category") in cats,
+                case, fams = min(cands, key=lambda cf: (change == "improved" and not clean(cf[0], good), cf[0].get("category") in cats,
                                                          (len(cf[0].get("turns") or ()) > 1) in shapes, -len(cf[1])))
                 check = telling_check(case, fam, bad, good, weight)
                 turn = check.get("turn") if check and isinstance(check.get("turn"), int) else 1
@@ -311,6 +318,26 @@ def pick_first_screen(results: dict[str, Any], k: int = 3) -> list[dict[str, Any
         slots = k if not improved else max(1, min(len(serious), k - 1))
         fill(regressed, themes, slots, "regressed")
     if improved:
+        knew = [c for c, _ in improved if knew_the_answer(c)]
+        if knew and len(picks) < k:
+            case = min(knew, key=lambda c: len(c.get("turns") or ()))  # a single question reads fastest
+            check = telling_check(case, "directness", "base", "sft")
+            turn = check.get("turn") if check and isinstance(check.get("turn"), int) else 1
+            picks.append({"case": case, "change": "improved", "family": "directness", "check": check, "turn": turn,
+                          "knew": True})
         themes = sorted(dict.fromkeys(f for _, fixed in improved for f in fixed), key=imp_rank)
         fill(improved, themes, k, "improved")
     return picks
+
+
+def clean(case: dict[str, Any], side: str) -> bool:
+    """Whether every check family of the case passed in full on `side`."""
+    return all(v >= 1 for v in (case[side].get("scores") or {}).values())
+
+
+def knew_the_answer(case: dict[str, Any], a: str = "base", b: str = "sft") -> bool:
+    """The base already gave the reference answer (correctness passed) but did not answer directly
+    (directness failed), and the SFT passes both and everything else: SFT brought out what the base knew."""
+    sa, sb = case[a].get("scores") or {}, case[b].get("scores") or {}
+    return (sa.get("correctness", 0) >= 1 and sa.get("directness", 1) < 1 and sb.get("directness", 0) >= 1
+            and clean(case, b))

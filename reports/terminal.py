@@ -742,6 +742,15 @@ def first_screen_example(pick: dict[str, Any], results: dict[str, Any], console:
         if k != turn:
             line.stylize("dim")
         parts.append(line)
+    if pick.get("knew"):
+        ref = c.get("reference")
+        ref = ref[0] if isinstance(ref, list) and ref else ref
+        note = Text("  the base had the answer", style="italic")
+        if isinstance(ref, str) and ref:
+            note.append_text(Text(" '", style="italic")).append_text(_one_line(ref[:40])).append("'", style="italic")
+        note.append(" but kept continuing text; the SFT answers", style="italic")
+        note.no_wrap, note.overflow = True, "ellipsis"
+        parts.append(note)
     stacked = width < 60
     col = max(16, width - 2) if stacked else max(16, (width - 2 - 3) // 2)
     base_name, sft_name = side_names(results)

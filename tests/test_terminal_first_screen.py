@@ -193,3 +193,24 @@ def test_detail_shows_everything(compared):
     assert re.search(r"│\s+echo\s+│", full.output)  # sub-checks
     more = runner.invoke(app, ["--no-color", "report", str(path), "--detail", "--examples", "6"], env={"COLUMNS": "160"})
     assert more.output.count("╭─ demo-") > full.output.count("╭─ demo-")
+
+
+def test_a_case_the_base_knew_is_shown_first_among_improvements(compared):
+    """The chapter's lesson in one example: the base's continuation already held the answer (correctness
+    passed) but it did not answer (directness failed); the SFT answers and passes everything."""
+    assert not any(p.get("knew") for p in pick_first_screen(compared["doc"], 3))  # the base echoes: it never knew
+    doc = copy.deepcopy(compared["doc"])
+    case = next(c for c in doc["cases"] if c["category"] == "factual" and len(c["turns"]) == 1
+                and isinstance(c.get("reference"), str) and all(v >= 1 for v in c["sft"]["scores"].values()))
+    case["base"]["outputs"] = [f"A question about it. The answer is {case['reference']}. The answer is {case['reference']}."]
+    case["base"]["scores"]["correctness"] = 1.0
+    assert case["base"]["scores"]["directness"] < 1
+    picks = pick_first_screen(doc, 3)
+    improved = [p for p in picks if p["change"] == "improved"]
+    assert improved[0]["case"] is case and improved[0]["knew"] and improved[0]["family"] == "directness"
+    assert all(all(v >= 1 for v in p["case"]["sft"]["scores"].values()) for p in improved)  # clean wins
+    text = screen(doc)
+    assert f"the base had the answer '{case['reference']}'" in text and len(text.splitlines()) <= 60
+    # an SFT that fails anything else on that case is no example of the lesson
+    case["sft"]["scores"]["format"] = 0.0
+    assert not any(p.get("knew") for p in pick_first_screen(doc, 3))
