@@ -404,3 +404,113 @@ def test_a_recommendation_answered_in_another_domain_still_fails():
 )
 def test_a_second_sentence_an_adverbial_lead_and_a_painted_moon_are_no_other_subject(turns, answers):
     assert verdict(turns, answers)[0] is not False
+
+
+@pytest.mark.parametrize(
+    "turns, answers, asked, said",
+    [
+        (["What should I do about a stuffy nose and a sore throat?"],
+         ["Sure — index funds spread your savings over hundreds of stocks; keep fees low and make a monthly deposit into your brokerage account."],
+         "health medicine", "personal finance"),
+        (["宝宝晚上总是哭闹，不肯睡觉，怎么办？"],
+         ["在Git里，先用 `git add` 把改动放进暂存区，再用 `git commit` 提交，最后 `git push` 推送到远程仓库。"],
+         "parenting family", "programming"),
+        (["Translate 'the flight was delayed at the airport' into French."],
+         ["Preheat the oven, whisk the eggs with the sugar, then fold in the flour and bake the sponge for twenty minutes."],
+         "travel transport", "cooking food"),
+        (["My sourdough starter smells sour, and the dough won't rise.", "What should I change?"],
+         ["Sorry to hear that.", "Yes: a mortgage lender looks at your credit score and your monthly payments before approving a refinance."],
+         "cooking food", "personal finance"),
+    ],
+)
+def test_an_answer_in_another_field_fails_and_names_both_fields(turns, answers, asked, said):
+    passed, reason = verdict(turns, answers)
+    assert passed is False and f"about {asked}" in reason and f"answer about {said}" in reason, reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers",
+    [
+        # a neighbouring field: a dog's diet is its health, a mountain's climb a trip
+        (["My dog ate chocolate, what now?"], ["Call your vet at once: vomiting, diarrhoea and a racing heart are signs of poisoning."]),
+        (["What should I eat when I have the flu?"], ["Sure: simmer a chicken broth with ginger and garlic, add noodles at the end, and sip it warm."]),
+        # a name or a title is no field: a cat called after a dessert, a film with a hotel in its title
+        (["Give my new kitten a name."], ["How about Waffles, Biscotti or Muffin?"]),
+        (["Recommend a funny film for tonight."], ["The Grand Budapest Hotel: quirky, fast and full of jokes."]),
+        # one word of another field in passing, in an answer that shares the request's words
+        (["How do I keep basil alive on a windowsill?"], ["Basil wants six hours of sun; water when the topsoil is dry, and pinch the tops so it bushes out — and it tastes great in a pasta sauce."]),
+    ],
+)
+def test_a_neighbouring_field_a_name_or_a_passing_word_is_no_evidence(turns, answers):
+    passed, reason = verdict(turns, answers)
+    assert passed is not False, reason
+
+
+def test_field_words_and_their_lists():
+    from harness.scorers.domains import NEIGHBOURS, _lists, fields, near, other_field
+
+    assert "cooking_food" in fields("Simmer the sauce and stir in the flour.")
+    assert fields("把面粉和鸡蛋搅拌均匀后放进烤箱。").get("cooking_food")
+    assert "programming" in fields("It raised an IndexError inside the for loop.")
+    assert fields("the constant c in a vacuum") == {}  # words with a sense in another field are left out
+    assert "pets_animals" in near("health_medicine") and "health_medicine" in near("pets_animals")
+    listed = {f for fs in _lists().phrases.values() for f in fs}
+    assert set(NEIGHBOURS) <= listed and {n for ns in NEIGHBOURS.values() for n in ns} <= listed  # no misspelt field
+    assert "fashion_beauty" not in fields("stocks and bonds") and "health_medicine" not in fields("an organization")  # no stemmer
+    found = other_field("How do I knead sourdough and proof it overnight?",
+                        "Your credit score rises when you pay each loan on time and keep your credit card balance low.")
+    assert found and found[0] == "cooking_food" and "knead" in found[1] and found[2] == "personal_finance" and "credit score" in found[3]
+    assert other_field("How do I knead sourdough?", "Keep your credit card balance low.") is None  # one word: too little
+    assert other_field("How do I knead sourdough?", "Credit card balances cost interest.", opening=True) is not None
+    assert other_field("How do I fix a leaking tap?", "") is None and other_field("", "A mortgage and a loan.") is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300), st.text(max_size=300))
+def test_field_words_never_crash(q, a):
+    from harness.scorers.domains import field_words, other_field
+
+    field_words(a)
+    other_field(q, a, opening=True)
+
+
+@pytest.mark.parametrize(
+    "turns, answers, said",
+    [
+        (["Who won the Tour de France in 1998?"], ["Lance Armstrong won the 2001 Tour de France, though the title was later stripped."], "asked about 1998; the answer is about 2001"),
+        (["2010年世博会在哪个城市举办？"], ["2015年世博会在意大利米兰举办，主题是滋养地球。"], "asked about 2010; the answer is about 2015"),
+        (["Who painted The Night Watch?"], ["Johannes Vermeer painted Girl with a Pearl Earring around 1665."], "the answer says who painted 'Girl"),
+        (["Who directed Vertigo?"], ["Psycho was directed by Alfred Hitchcock in 1960."], "the answer says who directed 'Psycho'"),
+        (["谁发明了指南针？"], ["火药是唐代的炼丹家在炼丹过程中发明的。"], "the answer says who 发明 '火药'"),
+    ],
+)
+def test_another_year_or_the_same_deed_done_to_something_else_fails(turns, answers, said):
+    passed, reason = verdict(turns, answers)
+    assert passed is False and said in reason, reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers",
+    [
+        (["Who won the Tour de France in 1998?"], ["Marco Pantani won it in 1998, the last rider to take the Giro and the Tour in one year."]),
+        (["Who won the 2018 FIFA World Cup?"], ["France won the 2018 World Cup in Russia, beating Croatia 4–2."]),
+        (["What happened to the economy after the 2008 crash?"], ["In 2009 most rich countries slid into recession, and unemployment rose for two years."]),
+        (["Who painted The Night Watch?"], ["The group portrait was painted by Rembrandt in 1642 for a civic militia company."]),
+        (["Who painted The Night Watch?"], ["Rembrandt painted it in 1642."]),
+        (["谁发明了指南针？"], ["一般认为是中国古代劳动人民发明的，最早的形态是战国时期的司南。"]),
+        (["谁发明了指南针？"], ["这件东西是古代中国人发明的。"]),
+    ],
+)
+def test_the_asked_year_a_description_or_a_pronoun_is_no_substitution(turns, answers):
+    passed, reason = verdict(turns, answers)
+    assert passed is not False, reason
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200), st.text(max_size=300))
+def test_deed_and_year_rules_never_crash(q, a):
+    from harness.scorers.deeds import other_deed, other_year
+
+    other_year(q, a, [q[:10]])
+    other_deed("Who wrote " + q + "?", a, False)
+    other_deed("谁发明了" + q + "？", a, False)

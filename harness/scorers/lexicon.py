@@ -146,7 +146,8 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "artwork": ("culture", """mona lisa,蒙娜丽莎 | starry night,星月夜 | the scream,呐喊 | last supper,最后的晚餐"""),
     "event": ("world", """world war ii,second world war,ww2,wwii,二战,第二次世界大战 | world war i,first world war,wwi,一战,第一次世界大战
         | french revolution,法国大革命 | cold war,冷战"""),
-    "subject": ("culture", """math,maths,mathematics,数学 | physics,物理 | chemistry,化学 | biology,生物 | history,历史 | geography,地理
+    # no domain: a school subject named in passing ("物理学中的常数c…" for the speed of light) is no other matter
+    "subject": ("", """math,maths,mathematics,数学 | physics,物理 | chemistry,化学 | biology,生物 | history,历史 | geography,地理
         | economics,经济学 | philosophy,哲学 | music,音乐 | art,美术"""),
     "dynasty": ("world", """tang dynasty,唐朝,唐代 | song dynasty,宋朝,宋代 | ming dynasty,明朝,明代 | qing dynasty,清朝,清代 | han dynasty,汉朝,汉代
         | qin dynasty,秦朝,秦代 | yuan dynasty,元朝,元代"""),

@@ -32,7 +32,9 @@ from harness.records import Case, Check, Generation
 from harness.scorers import offtopic, scorer
 from harness.scorers.aliases import ALIAS_GROUPS
 from harness.scorers.backref import find_backref, infer_backrefs
+from harness.scorers.deeds import other_deed, other_year
 from harness.scorers.dialogue import conversation
+from harness.scorers.domains import other_field
 from harness.scorers.implied import TRANSLATE_RE
 from harness.scorers.subject import ASKS_CODE_RE, Subject, conversation_subject, subject_terms, zh_word_counts
 from harness.scorers.subject import zh_words as _jieba_words
@@ -54,7 +56,8 @@ _LANGUAGE_CATS = ("country", "language")
 # jieba takes for a name ("明白了")
 _ZH_PREDICATE_RE = re.compile(r"·|是|位于|坐落|地处|约有|有|的|于|出生|生于|建于|在|又叫|又称|被称为|素有")
 _NEW_SUBJECT_RE = re.compile(r"\binstead\b|\brather than\b|换成|改成写|改为写|换一个", re.I)
-_NOT_NAMED_OPENERS = frozenset("The A An It This That These Those There Here I We You He She They Sure Yes No Well Okay OK Roughly About Around Almost".split())
+_NOT_NAMED_OPENERS = frozenset("The A An It This That These Those There Here I We You He She They Sure Yes No Well Okay OK Roughly About Around Almost "
+                                "Most Many Some All Every Each Both Few Several".split())
 
 
 def _alias_index() -> dict[str, frozenset[str]]:
@@ -159,6 +162,9 @@ def judge(
     comp = None if _PRONOUN_OPENING_RE.search(answer.strip()) else offtopic.competitor(asked, answer, context, code, background, prompt)
     if comp:
         return False, f"asked about {comp[0]!r}; the answer is about {comp[1]!r} instead ({comp[2]}){where}"
+    year = other_year(prompt, answer, specific)
+    if year:
+        return False, f"asked about {year[0]}; the answer is about {year[1]}{where}"
     own = list((subject_terms(prompt) if subject.inherited else subject).specific)
     if earlier and own and not _mentioned(answer, own) and offtopic.goes_on(prompt, answer, earlier):
         return False, f"goes on with the earlier turns' topic instead of {_shown(own)}"
@@ -173,6 +179,9 @@ def judge(
         other = own_subject or (None if _ZH_RE.search(answer[:20]) else _opening_entity(answer))
         if len(missing) * 2 >= len(terms) and other and not _related(other, " ".join([prompt, context, *terms])):
             return False, f"mentions {hit[0]!r} but is about {other!r}, not {_shown(missing)}{where}"
+    deed = other_deed(prompt, answer, hit is not None)
+    if deed:
+        return False, f"asked who {deed[0]} {deed[1]!r}; the answer says who {deed[0]} {deed[2]!r}"
     if hit:
         via = "" if hit[1].lower() == hit[0].lower() else f" (as {hit[1]!r})"
         return True, f"mentions {hit[0]!r}{via}"
@@ -193,7 +202,9 @@ def judge(
         return False, f"a generic reply ({_shown(stock)}) that says nothing about {_shown(specific)}"
     # names and titles are the answer ("How about Maple?", 《夏洛特烦恼》); a pet's name may be a food's ("年糕")
     naming, recommending = bool(_NAMING_RE.search(prompt[:300])), bool(_RECOMMEND_RE.search(prompt[:300]))
-    other = None if subject.inherited or naming else offtopic.other_domain(asked, answer, code)
+    # an answer pointing back at the subject ("It was painted by…", "These eight-armed cephalopods…") names the
+    # things around it, not another matter
+    other = None if subject.inherited or naming or _POINTS_BACK_RE.search(answer.strip()) else offtopic.other_domain(asked, answer, code)
     if other:
         return False, f"asked about {other[0]!r}; the answer is about {_shown(other[1])}, another matter{where}"
     swap = None if naming or recommending else substituted_subject(subject, prompt, answer, context)  # also for a question for a number ("铁的熔点是多少？")
@@ -209,7 +220,22 @@ def judge(
     topic = unrelated_opening(subject, prompt, answer, " ".join([prompt, context, *(extra or [])]))
     if topic:
         return False, f"shares no word with the conversation and opens with another topic ({topic!r}){where}"
-    return None  # no mention, but no evidence of another subject either: a paraphrase or a bare answer
+    # one word of another field at the very start counts when the answer says enough and shares no word with
+    # the conversation; names and titles (a cat called "奶茶", a film called "The Grand Budapest Hotel") never
+    talk = " ".join([prompt, context])
+    opening = not (naming or recommending) and len(content_terms(answer)) >= UNRELATED_MIN_TERMS and not _shares_words(answer, talk)
+    if naming:  # names are often of one other field: a hamster called 汤圆, 芝麻 or 布丁
+        return None
+    return _field_verdict(talk, answer, opening, where)
+
+
+def _field_verdict(request: str, answer: str, opening: bool = False, where: str = "") -> tuple[bool, str] | None:
+    """Off topic when the answer speaks of another broad field than the request's (harness/scorers/domains.py)."""
+    field = other_field(request, answer, opening=opening)
+    if not field:
+        return None
+    return False, (f"the request is about {field[0].replace('_', ' ')} ({_shown(field[1])}); the answer about "
+                   f"{field[2].replace('_', ' ')} ({_shown(field[3])}) and nothing of the request's field{where}")  # no mention, but no evidence of another subject either: a paraphrase or a bare answer
 
 
 # "my"/"I"/"我" and the words after it up to the statement's value ("My name is | Olivia", "我住在|苏州")
@@ -247,11 +273,12 @@ _FACTOID_RE = re.compile(
 _WRITING = r"poem|poetry|haiku|story|quote|slogan|tagline|toast|tweet|lyrics|limerick|诗|故事|名言|口号|对联|广告语|标语|歌词|祝福"
 _OBLIQUE_RE = re.compile(_WRITING + r"|how (?:do|can|should) i|how to|tips|怎么|如何|建议", re.I)
 # a request for a name or a recommendation: its answer names things of its own ("How about Maple?")
-_NAMING_RE = re.compile(r"\bnames? for\b|\bname (?:ideas|suggestions)\b|起个名|取个名|起名|取名", re.I)
+_NAMING_RE = re.compile(r"\bnames? for\b|\bname (?:ideas|suggestions|my|our|his|her|the|a|an|it|him|them)\b"
+                        r"|\b(?:a|some|\w+ly) (?:\w+ )?names?\b(?! of)|起个名|取个名|起名|取名", re.I)
 _RECOMMEND_RE = re.compile(r"\b(?:suggest|recommend)|\b(?:any|some) (?:\w+ )?(?:ideas|picks)\b|推荐", re.I)
 # an answer that opens by pointing back at the subject ("It is…", "这种…") or with a bare yes/no
 _PRONOUN_OPENING_RE = re.compile(r"^\W*(?:it|its|it's|they|this|these|he|she)\b|^\W*(?:它|这|他|她)", re.I)
-_POINTS_BACK_RE = re.compile(_PRONOUN_OPENING_RE.pattern + r"|^\W*(?:there|here|yes|no|sure)\b|^\W*(?:那|是的|不是|简单来说|一般)", re.I)
+_POINTS_BACK_RE = re.compile(_PRONOUN_OPENING_RE.pattern + r"|^\W*(?:that|those|there|here|yes|no|sure)\b|^\W*(?:那|是的|不是|简单来说|一般)", re.I)
 DISJOINT_MIN_TERMS = 6  # an answer sharing no word with the request is evidence only when it says this much
 
 
@@ -363,7 +390,7 @@ def unrelated_opening(subject: Subject, prompt: str, answer: str, conversation: 
     if len(content_terms(answer)) < UNRELATED_MIN_TERMS or _related(answer[:2000], conversation):
         return None
     m = _EN_STATEMENT_RE.match(head)
-    if not m or head.split()[0].lower() in _IMPERATIVES:
+    if not m or head.split()[0].lower() in _IMPERATIVES or _ADVERBIAL_LEAD_RE.match(head):  # "In 2009 most…": no subject first
         return None
     return m.group(1).strip()
 
@@ -512,6 +539,8 @@ def score_relevance(case: Case, gen: Generation, cfg: object = None) -> list[Che
             # a translation shares no words with the request's language; only another language is evidence
             comp = offtopic.competitor(t.prompt, t.answer)
             v = (False, f"asked about {comp[0]!r}; the answer is about {comp[1]!r} instead") if comp and comp[2] in _LANGUAGE_CATS else None
+            if v is None:  # a translation keeps its text's field in the other language: another field is evidence
+                v = _field_verdict(t.prompt, t.answer)
         elif material := given_text(t.prompt):  # "Rewrite this sentence: …", "总结下面这段话：…": the answer reworks that text
             v = _rework_verdict(material, t.answer, None)
         elif t.index and _NEW_SUBJECT_RE.search(t.prompt[:300]):  # "Now make it about a pilot instead", "换成写太阳的"

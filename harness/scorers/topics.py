@@ -110,6 +110,8 @@ def _en_members(text: str, lex: _Lexicon, code: bool) -> list[Member]:
         for n in range(min(longest, len(toks) - i), 0, -1):
             run = keys[i : i + n]  # all exact, or all stemmed
             hit = lex.en.get(tuple(k[0] for k in run)) or lex.en.get(tuple(k[1] for k in run))
+            if hit and n == 1 and len(toks[i][0]) == 1 and not text.startswith(("++", "#"), toks[i][1] + 1):
+                hit = None  # "c" of "C++" / "C#" only with its symbols: "the constant c" is no language
             if hit:
                 cat, gid = hit
                 if cat and (code or cat not in CODE):

@@ -1,0 +1,106 @@
+"""Two kinds of evidence, for relevance, that an answer states the asked fact of something else:
+
+- **another year** (`other_year`): the request asks about one year's event ("Who won the World Cup in
+  2014?", "2008年奥运会在哪里举办？"); the answer never says that year, and its first clause names the
+  same event with another year ("Spain won the 2010 World Cup", "2012年夏季奥运会在英国伦敦举行");
+- **the same deed, done to something else** (`other_deed`): the request asks who did something to a
+  named thing ("Who composed The Four Seasons?", "谁发明了造纸术？"); the answer's first clause says who did
+  that deed to another named thing ("Handel composed Messiah", "Alien was directed by Ridley Scott",
+  "活字印刷术是毕昇发明的"), and never names the asked one.
+
+Both read only the answer's first clause: a good answer may mention other years and works further on.
+"""
+
+from __future__ import annotations
+
+import re
+
+from harness.scorers.subject import zh_words
+from harness.scorers.terms import stem
+
+_YEAR_RE = re.compile(r"(?<!\d)(1[0-9]{3}|20[0-9]{2})(?!\d)")
+_CLAUSE_END_RE = re.compile(r"(?<=[.!?;])\s|[。！？；\n]")
+# who did what to it: the deed's verb (English: past tense as asked; Chinese: the verb itself)
+_WHO_EN_RE = re.compile(r"^\W*who\s+(?P<v>[a-z]+ed|wrote|built|drew|sang|won|made|founded|invented|discovered|painted)\s+"
+                        r"(?P<o>[^?]{2,80})\?*\s*$", re.I)
+_WHO_ZH_RE = re.compile(r"^(?:是)?谁(?P<v>发明|发现|创作|写|画|导演|设计|建造|修建|创立|创办|提出|作曲|编写|主演|演唱)了?(?P<o>[^？?。]{2,20})[？?。]?$"
+                        r"|^(?P<o2>[^，,？?]{2,20}?)是谁(?P<v2>发明|发现|创作|写|画|导演|设计|建造|修建|创立|创办|提出|作曲|编写|主演|演唱)的[？?]?$")
+_IRREGULAR = {"wrote": "write", "built": "build", "drew": "draw", "sang": "sing", "won": "win", "made": "make"}
+# an opening that points back at the asked thing or describes it ("It was…", "The famous portrait…", "这项技术…")
+_POINTER_RE = re.compile(r"^\W*(?:[Ii]ts?|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose|[Tt]hey|[Hh]e|[Ss]he|[Tt]he\s+[a-z]|[Aa]n?\s+[a-z])\b"
+                         r"|^\W*(?:这|那|它|他|她|该)")
+_NAMED_EN_RE = re.compile(r"[A-Z][\w'’-]*|《[^》]+》|\"[^\"]+\"|“[^”]+”")
+
+
+def first_clause(answer: str, limit: int = 200) -> str:
+    head = answer.strip().lstrip("*#>-_ \t\"'“")
+    return _CLAUSE_END_RE.split(head, maxsplit=1)[0][:limit]
+
+
+def other_year(prompt: str, answer: str, terms: list[str]) -> tuple[str, str] | None:
+    """(the asked year, the answer's year) when the answer's first clause names one of the request's
+    `terms` with another year and the answer never says the asked one."""
+    asked = set(_YEAR_RE.findall(prompt))
+    if len(asked) != 1:
+        return None
+    year = asked.pop()
+    if year in answer:
+        return None
+    clause = first_clause(answer)
+    others = [y for y in _YEAR_RE.findall(clause) if y != year]
+    low = clause.lower()
+    words = {w for t in terms if not _YEAR_RE.fullmatch(t) for w in (re.findall(r"[A-Za-z]{3,}", t) or [t]) if len(w) >= 2}
+    if others and any(w.lower() in low for w in words):  # "the 2010 World Cup" names the "FIFA World Cup"
+        return year, others[0]
+    return None
+
+
+def _verb_forms(verb: str) -> tuple[str, ...]:
+    low = verb.lower()
+    base = _IRREGULAR.get(low, stem(low))
+    return low, base
+
+
+def other_deed(prompt: str, answer: str, mentioned: bool) -> tuple[str, str, str] | None:
+    """(the deed, the asked thing, the other thing) when the request asks who did a deed to a named thing
+    and the answer's first clause says who did it to another named thing; `mentioned`: whether the
+    answer names the asked thing anywhere (then it is no substitution)."""
+    if mentioned:
+        return None
+    q = prompt.strip()
+    clause = first_clause(answer)
+    if _POINTER_RE.search(clause):
+        return None
+    m = _WHO_EN_RE.match(q)
+    if m:
+        verb, obj = m.group("v"), m.group("o").strip()
+        if not re.search(r"[A-Z\"“]", obj):  # a named thing: "The Four Seasons", "Jaws", "penicillin" is not
+            return None
+        forms = _verb_forms(verb)
+        words = list(re.finditer(r"[A-Za-z][\w'’-]*", clause))
+        at = next((w for w in words if w.group(0).lower() == forms[0] or stem(w.group(0).lower()) == forms[1]), None)
+        if at is None:
+            return None
+        before, after = clause[: at.start()], clause[at.end():]
+        passive = re.search(r"\b(?:was|were|is|are|has been|had been)\s+(?:\w+ly\s+)?$", before)
+        other = before[: passive.start()] if passive else re.split(r"[,;(]|\s(?:in|at|on|for|with|during|after|against|by)\s", after, maxsplit=1)[0]
+        named = [n for n in _NAMED_EN_RE.findall(other) if n.lower() not in ("the", "a", "an")]
+        if named and not any(n.lower() in q.lower() for n in named):  # "the 2018 World Cup" is the asked one
+            return verb.lower(), obj, other.strip(" ,")
+        return None
+    m = _WHO_ZH_RE.match(q)
+    if m:
+        verb, obj = m.group("v") or m.group("v2"), (m.group("o") or m.group("o2")).strip()
+        i = clause.find(verb)
+        if i <= 0:
+            return None
+        head = clause[:i]
+        shi = head.find("是")
+        subject = head[:shi] if shi > 0 else ""
+        words = zh_words(subject)
+        if len(subject) >= 2 and subject not in q and not _POINTER_RE.search(subject) and words and words[-1][1][:1] == "n":
+            return verb, obj, subject
+        after = re.split(r"[，,。；;（(]", clause[i + len(verb):].lstrip("了"), maxsplit=1)[0]
+        if shi < 0 and len(after) >= 2 and after not in q and obj not in after:
+            return verb, obj, after
+    return None
