@@ -17,7 +17,7 @@ ALIAS_GROUPS: tuple[tuple[str, ...], ...] = (
     ("spring", "springtime", "春", "春天", "春季", "春日"),
     ("summer", "summertime", "夏", "夏天", "夏季", "夏日"),
     ("winter", "wintertime", "冬", "冬天", "冬季", "冬日"),
-    ("moon", "lunar", "月", "月亮", "明月"),
+    ("moon", "lunar", "natural satellite", "月", "月亮", "明月", "月球"),
     ("sun", "solar", "太阳", "日"),
     ("rain", "rainy", "raindrops", "雨", "下雨", "雨水"),
     ("snow", "snowy", "snowflakes", "雪", "下雪", "雪花"),

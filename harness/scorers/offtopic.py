@@ -320,7 +320,7 @@ _EN_HERE_RE = re.compile(
     r"(?P<x>[\w'’-]+(?:\s+[\w'’-]+){0,3}?)(?=\s*[:.!,]|\s+(?:for|you|that|to|of|with|which)\b)",
     re.I,
 )
-_EN_TASK_RE = re.compile(r"(?:to|for|in)\s+(?P<x>(?:(?:a|an|the)\s+)?[a-z][\w'’-]*(?:\s+[\w'’-]+){0,5}?)\s*(?::|,(?!\d))", re.I)  # not "299,792"
+_EN_TASK_RE = re.compile(r"(?:to|for|in)\s+(?P<x>(?:(?:a|an|the)\s+)?[a-z][\w'’-]*(?:\s+[\w'’-]+){0,9}?)\s*(?::|,(?!\d))", re.I)  # not "299,792"
 _ZH_DEFINES_RE = re.compile(
     r"(?P<x>[A-Za-z0-9\u4e00-\u9fff（）()]{2,14}?)\s*(?:是指|指的是|就是|的意思是|表示|等于|是一种|是一个|是一门|讲的是|说的是|的做法|全长|发源于|是)")
 # a code identifier the answer opens with: "`Array.prototype.filter` creates…", "`str.format()` 用花括号…", "map() applies…"

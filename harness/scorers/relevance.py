@@ -177,7 +177,8 @@ def judge(
         terms = list(dict.fromkeys([*specific, *subject.generic]))
         missing = [t for t in terms if not mentions(answer, t)]
         other = own_subject or (None if _ZH_RE.search(answer[:20]) else _opening_entity(answer))
-        if len(missing) * 2 >= len(terms) and other and not _related(other, " ".join([prompt, context, *terms])):
+        tool_only = own_subject is not None and own_subject.isascii() and not _shares_beyond_tools(own_subject, prompt)
+        if len(missing) * 2 >= len(terms) and other and (tool_only or not _related(other, " ".join([prompt, context, *terms]))):
             return False, f"mentions {hit[0]!r} but is about {other!r}, not {_shown(missing)}{where}"
     deed = other_deed(prompt, answer, hit is not None)
     if deed:
@@ -277,7 +278,8 @@ _NAMING_RE = re.compile(r"\bnames? for\b|\bname (?:ideas|suggestions|my|our|his|
                         r"|\b(?:a|some|\w+ly) (?:\w+ )?names?\b(?! of)|起个名|取个名|起名|取名", re.I)
 _RECOMMEND_RE = re.compile(r"\b(?:suggest|recommend)|\b(?:any|some) (?:\w+ )?(?:ideas|picks)\b|推荐", re.I)
 # an answer that opens by pointing back at the subject ("It is…", "这种…") or with a bare yes/no
-_PRONOUN_OPENING_RE = re.compile(r"^\W*(?:it|its|it's|they|this|these|he|she)\b|^\W*(?:它|这|他|她)", re.I)
+_PRONOUN_OPENING_RE = re.compile(r"^\W*(?:it|its|it's|they|this|these|those|he|she)\b|^\W*that\s+(?!(?:is|was|depends|sounds)\b)[a-z]"
+                                 r"|^\W*(?:它|这|他|她)", re.I)  # "That light, unfermented brew…" for green tea
 _POINTS_BACK_RE = re.compile(_PRONOUN_OPENING_RE.pattern + r"|^\W*(?:that|those|there|here|yes|no|sure)\b|^\W*(?:那|是的|不是|简单来说|一般)", re.I)
 DISJOINT_MIN_TERMS = 6  # an answer sharing no word with the request is evidence only when it says this much
 
@@ -310,6 +312,13 @@ def _related(words: str, request: str) -> bool:
     if not ours or ours & theirs:
         return True
     return any(content_terms(a) & theirs for t in ours for a in _ALIASES.get(t, ())) or _mentioned(request, list(ours)) is not None
+
+
+def _shares_beyond_tools(words: str, request: str) -> bool:
+    """`words` (a task the answer announces) share a content term with the request other than the name of a
+    programming language: "To vertically align text in CSS" shares only "CSS" with centring a div in CSS."""
+    common = content_terms(words) & content_terms(request)
+    return any(not any(m.category == "codelang" for m in topic_members(t)) for t in common)
 
 
 _ZH_QUESTION_CHARS = frozenset("什哪怎样何多少几谁")
@@ -405,7 +414,9 @@ _SPEAKER_RE = re.compile(r"\b(?:I|I'm|I’m|me|my|we|our|you|your)\b|我|你|您
 _SALUTATION_RE = re.compile(r"^\W*(?:dear|hi|hello|to whom|尊敬的|亲爱的|您好|你好)", re.I)
 # words before the relation that qualify it rather than name another subject ("about", "on average")
 _LEAD_QUALIFIERS = frozenset(en_terms("about around approximately roughly nearly almost typical typically usually generally "
-                                      "average common commonly main mainly standard normal normally pure whole total"))
+                                      "average common commonly main mainly standard normal normally pure whole total "
+                                      "late early mid january february march april may june july august september october "
+                                      "november december"))  # "Late March to early April" is a time, not a subject
 
 
 def relations(subject: Subject, prompt: str) -> list[str]:
