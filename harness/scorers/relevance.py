@@ -205,7 +205,7 @@ def judge(
     naming, recommending = bool(_NAMING_RE.search(prompt[:300])), bool(_RECOMMEND_RE.search(prompt[:300]))
     # an answer pointing back at the subject ("It was painted by…", "These eight-armed cephalopods…") names the
     # things around it, not another matter
-    other = None if subject.inherited or naming or _POINTS_BACK_RE.search(answer.strip()) else offtopic.other_domain(asked, answer, code)
+    other = None if subject.inherited or naming or _PRONOUN_OPENING_RE.search(answer.strip()) else offtopic.other_domain(asked, answer, code)
     if other:
         return False, f"asked about {other[0]!r}; the answer is about {_shown(other[1])}, another matter{where}"
     swap = None if naming or recommending else substituted_subject(subject, prompt, answer, context)  # also for a question for a number ("铁的熔点是多少？")
