@@ -514,3 +514,34 @@ def test_deed_and_year_rules_never_crash(q, a):
     other_year(q, a, [q[:10]])
     other_deed("Who wrote " + q + "?", a, False)
     other_deed("谁发明了" + q + "？", a, False)
+
+
+@pytest.mark.parametrize(
+    "turns, answers, said",
+    [
+        (["What's the deepest lake in the world?"], ["The deepest lake in Europe is Hornindalsvatnet in Norway, at 514 metres."], "the answer is about 'Europe' only"),
+        (["世界上最高的山峰是哪座？"], ["日本最高的山是富士山，海拔3776米。"], "the answer is about '日本' only"),
+        (["Why do I get a KeyError in Python?"], ["A ZeroDivisionError is raised when the divisor of a division is zero."], "asked about 'KeyError'; the answer is about 'ZeroDivisionError'"),
+        (["My script crashes with a TypeError.", "How do I fix it?"], ["Can you share the line?", "To fix an ImportError, check the module name and that the package is installed."], "asked about 'TypeError'"),
+        (["What were the main causes of World War II?"], ["World War I began after the assassination of Archduke Franz Ferdinand in 1914."], "asked about 'World War II'; the answer is about 'World War I'"),
+    ],
+)
+def test_a_narrower_scope_another_error_or_another_war_fails(turns, answers, said):
+    passed, reason = verdict(turns, answers)
+    assert passed is False and said in reason, reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers",
+    [
+        (["What's the deepest lake in the world?"], ["Lake Baikal in Siberia, at about 1,642 metres, is the deepest lake in the world."]),
+        (["What's the deepest lake in the world?"], ["Lake Baikal in Siberia — about 1,642 metres deep."]),
+        (["世界上最高的山峰是哪座？"], ["珠穆朗玛峰，海拔约8849米，位于中国和尼泊尔边境。"]),
+        (["Why do I get a KeyError in Python?"], ["Because the key isn't in the dict; a KeyError is raised on d[key]. Use d.get(key) instead."]),
+        (["Why do I get a KeyError in Python?"], ["The key you look up is not in the dictionary. Check with `if key in d` first."]),
+        (["Which war ended in 1945?"], ["World War II, with Japan's surrender in September 1945."]),
+    ],
+)
+def test_the_asked_scope_error_or_war_is_no_evidence(turns, answers):
+    passed, reason = verdict(turns, answers)
+    assert passed is not False, reason

@@ -8,7 +8,15 @@
   that deed to another named thing ("Handel composed Messiah", "Alien was directed by Ridley Scott",
   "活字印刷术是毕昇发明的"), and never names the asked one.
 
-Both read only the answer's first clause: a good answer may mention other years and works further on.
+- **a narrower scope** (`narrower_scope`): the request asks for the world's tallest, longest, largest…
+  ("What's the tallest building in the world?", "世界上最长的河流是哪条？") and the answer's first clause
+  gives one place's instead ("The tallest building in the United States is…", "中国最长的河流是长江") and
+  never says "world";
+- **another error** (`other_error`): the conversation names an exception ("IndexError",
+  "IndentationError") and the answer opens on another one ("A KeyError means…", "NameError 表示…") and
+  never names the asked one.
+
+They read only the answer's opening: a good answer may mention other years, works and errors further on.
 """
 
 from __future__ import annotations
@@ -103,4 +111,39 @@ def other_deed(prompt: str, answer: str, mentioned: bool) -> tuple[str, str, str
         after = re.split(r"[，,。；;（(]", clause[i + len(verb):].lstrip("了"), maxsplit=1)[0]
         if shi < 0 and len(after) >= 2 and after not in q and obj not in after:
             return verb, obj, after
+    return None
+
+
+_ERROR_RE = re.compile(r"\b[A-Z][A-Za-z]*(?:Error|Exception|Warning)\b")
+ERROR_OPENING_CHARS = 120
+
+
+def other_error(conversation: str, answer: str) -> tuple[str, str] | None:
+    """(the asked exception, the answer's) when the answer opens on another exception than every one the
+    conversation names, and never names those."""
+    asked = set(_ERROR_RE.findall(conversation))
+    if not asked or any(a in answer for a in asked):
+        return None
+    other = _ERROR_RE.findall(answer.strip()[:ERROR_OPENING_CHARS])
+    return (sorted(asked)[0], other[0]) if other else None
+
+
+_WORLD_EN_RE = re.compile(r"\b(?:in the world|on earth|world's|worldwide|on the planet)\b", re.I)
+_SUPERLATIVE_EN_RE = re.compile(r"\b(?:\w+est|most \w+|largest|biggest|highest)\b", re.I)
+_IN_PLACE_EN_RE = re.compile(r"\b(?:\w+est|most \w+)\b[^.;,]{0,40}?\bin (?:the )?((?:[A-Z][\w'’.-]*\s?)+)")
+_WORLD_ZH = ("世界上", "全世界", "全球", "世界")
+
+
+def narrower_scope(prompt: str, answer: str) -> tuple[str, str] | None:
+    """(the asked scope, the answer's place) when a superlative asked of the world is answered for one place."""
+    clause = first_clause(answer)
+    if _WORLD_EN_RE.search(prompt) and _SUPERLATIVE_EN_RE.search(prompt):
+        if _WORLD_EN_RE.search(answer) or re.search(r"\bglobal(?:ly)?\b|\bof all\b", answer, re.I):
+            return None
+        m = _IN_PLACE_EN_RE.search(clause)
+        return ("the world", m.group(1).strip()) if m else None
+    if "最" in prompt and any(w in prompt for w in _WORLD_ZH) and not any(w in answer for w in _WORLD_ZH):
+        m = re.match(r"\W*([\u4e00-\u9fff]{2,6}?)(?:的|境内|国内)?最", clause)
+        if m and any(flag[:2] == "ns" for _, flag in zh_words(m.group(1))):
+            return "世界", m.group(1)
     return None

@@ -106,9 +106,13 @@ def competitor(
     if not asked:
         return None
     by_cat: dict[str, set[int]] = {}
+    bare = own
+    for m in asked:  # the cue is the request's own word, not part of a name ("war" in "World War II")
+        if " " in m.word:
+            bare = bare.replace(m.word, " ")
     for m in asked:
         wanted = _ASKED_FOR.get(m.category)
-        if m.category not in NO_COMPETITION and not (wanted and wanted.search(own)):
+        if m.category not in NO_COMPETITION and not (wanted and wanted.search(bare)):
             by_cat.setdefault(m.category, set()).add(m.group)
     if not by_cat:
         return None

@@ -32,7 +32,7 @@ from harness.records import Case, Check, Generation
 from harness.scorers import offtopic, scorer
 from harness.scorers.aliases import ALIAS_GROUPS
 from harness.scorers.backref import find_backref, infer_backrefs
-from harness.scorers.deeds import other_deed, other_year
+from harness.scorers.deeds import narrower_scope, other_deed, other_error, other_year
 from harness.scorers.dialogue import conversation
 from harness.scorers.domains import other_field
 from harness.scorers.implied import TRANSLATE_RE
@@ -165,6 +165,12 @@ def judge(
     year = other_year(prompt, answer, specific)
     if year:
         return False, f"asked about {year[0]}; the answer is about {year[1]}{where}"
+    scope = narrower_scope(prompt, answer)
+    if scope:
+        return False, f"asked about {scope[0]!r}; the answer is about {scope[1]!r} only{where}"
+    error = other_error(" ".join([prompt, context]), answer)
+    if error:
+        return False, f"asked about {error[0]!r}; the answer is about {error[1]!r}{where}"
     own = list((subject_terms(prompt) if subject.inherited else subject).specific)
     if earlier and own and not _mentioned(answer, own) and offtopic.goes_on(prompt, answer, earlier):
         return False, f"goes on with the earlier turns' topic instead of {_shown(own)}"
