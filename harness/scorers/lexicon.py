@@ -31,8 +31,9 @@ CATEGORIES: dict[str, tuple[str, str]] = {
         | island,岛,海岛 | volcano,火山 | glacier,冰川"""),
     "trip": ("world", """ski trip,ski holiday,skiing,ski,slopes,滑雪,雪场 | beach holiday,beach vacation,beach trip,海边度假,海滨度假
         | camping,camping trip,露营,野营 | city break,城市游 | road trip,自驾游 | cruise,邮轮 | hiking trip,徒步旅行"""),
-    "celestial": ("world", """sun,太阳 | moon,lunar,月亮,明月,月球,月光 | star,stars,星星,恒星 | planet,planets,行星 | black hole,黑洞
-        | neutron star,pulsar,中子星,脉冲星 | galaxy,milky way,星系,银河 | comet,彗星 | mars,火星 | jupiter,木星 | venus,金星 | saturn,土星
+    "celestial": ("world", """sun,our star,太阳 | moon,lunar,natural satellite,月亮,明月,月球,月光 | star,stars,星星,恒星 | planet,planets,行星 | black hole,黑洞
+        | neutron star,pulsar,中子星,脉冲星 | galaxy,milky way,星系,银河 | comet,彗星 | mars,red planet,火星,红色星球 | jupiter,gas giant,木星
+        | venus,金星 | saturn,土星
         | solar system,太阳系 | universe,宇宙"""),
     "animal": ("world", """dog,dogs,puppy,puppies,pup,retriever,狗,小狗,狗狗,犬,小母狗,金毛,养狗,遛狗,狗粮 | cat,cats,kitten,kittens,kitty,猫,小猫,猫咪,公猫,母猫,养猫,猫粮
         | rabbit,bunny,兔,兔子,小兔,小兔子 | hamster,仓鼠 | panda,pandas,熊猫,大熊猫 | koala,koalas,考拉,树袋熊 | tiger,老虎
