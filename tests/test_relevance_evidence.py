@@ -545,3 +545,28 @@ def test_a_narrower_scope_another_error_or_another_war_fails(turns, answers, sai
 def test_the_asked_scope_error_or_war_is_no_evidence(turns, answers):
     passed, reason = verdict(turns, answers)
     assert passed is not False, reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers, passed",
+    [
+        (["帮我给奶奶写一封感谢信。"], ["亲爱的小周：\n你好！非常感谢你上周对我的帮助。\n此致\n敬礼"], False),
+        (["Write a thank-you note to my grandma."], ["Dear Ms. White,\nThank you for inviting me to your party."], False),
+        (["帮我给奶奶写一封感谢信。"], ["亲爱的奶奶：\n您好！谢谢您一直照顾我。"], True),
+        (["Write a thank-you note to my grandma."], ["Dear Nana,\nThank you for the scarf you knitted me."], True),
+        # a teacher, a colleague or a sister may be addressed by name
+        (["Write a short thank-you note to my teacher."], ["Dear Ms. Lin,\nThank you for a wonderful year of lessons."], True),
+        (["Write a birthday message for my sister."], ["Dear Amy,\nHappy birthday! Have a wonderful day."], True),
+    ],
+)
+def test_a_letter_to_an_elder_addressed_to_someone_else_fails(turns, answers, passed):
+    got, reason = verdict(turns, answers)
+    assert (got is not False) == passed, reason
+    if not passed:
+        assert "addressed to" in reason
+
+
+def test_a_plain_chinese_sentence_reworked_into_something_else_fails():
+    ask = "把这句话改得更简洁：由于图书馆正在进行内部装修的原因，所以本周末图书馆将暂停对外开放。"
+    assert verdict([ask], ["亲爱的小周：\n你好！非常感谢你上周对我的帮助。你的关心让我很感动。"])[0] is False
+    assert verdict([ask], ["本周末图书馆内部装修，暂停开放。"])[0] is True

@@ -388,3 +388,29 @@ def anchors(answer: str, places: bool = True) -> list[str]:
         found += [w for w, f in zh_words(head) if f in flags and len(w) >= 2 and w not in _ZH_NOT_NAMES
                   and all(m.category in _SETTING for m in members(w))]  # "太阳" is tagged a place
     return list(dict.fromkeys(found))
+
+
+_LETTER_RE = re.compile(r"\b(?:letter|note|card|message|email|e-mail|toast|speech|poem)\b|信|贺卡|卡片|留言|短信|祝福|贺词|邮件|诗", re.I)
+_SALUTATION_LINE_RE = re.compile(r"^\W*(?:dear|dearest|hi|hello|to)\s+([^,\n:：!]{1,30})[,\n:：!]"
+                                 r"|^\W*(?:亲爱的|尊敬的|敬爱的)([^，,\n:：!！]{1,12})[：:，,\n]", re.I)
+
+
+# elders, whom a letter addresses by the kin word ("Dear Grandma", "亲爱的奶奶"); a sister, a colleague or a
+# teacher may be addressed by name
+_ELDER_RE = re.compile(r"grand|granny|nana|\bmom|\bmum|mother|\bdad|father|uncle|aunt|奶|祖|外婆|姥|爷|外公|妈|母亲|爸|父亲|叔|伯|舅|姑|姨", re.I)
+
+
+def addressee(request: str, answer: str) -> tuple[str, str] | None:
+    """(the elder relative asked to be written to, the name the answer's salutation uses) when a letter, note or
+    message to a grandparent, a parent, an uncle or an aunt ("给奶奶写一封感谢信", "a thank-you note to my grandma") opens by addressing someone
+    else ("亲爱的小周：", "Dear Ms. White,"): one writes to a grandmother as 奶奶 or Grandma."""
+    if not _LETTER_RE.search(request[:300]):
+        return None
+    kin = [m for m in members(request[:300]) if m.category == "family" and _ELDER_RE.search(m.word)]
+    m = _SALUTATION_LINE_RE.match(answer.strip())
+    if not kin or not m:
+        return None
+    name = (m.group(1) or m.group(2)).strip()
+    if {k.group for k in kin} & {x.group for x in members(name)}:
+        return None
+    return kin[0].word, name

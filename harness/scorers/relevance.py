@@ -162,6 +162,9 @@ def judge(
     comp = None if _PRONOUN_OPENING_RE.search(answer.strip()) else offtopic.competitor(asked, answer, context, code, background, prompt)
     if comp:
         return False, f"asked about {comp[0]!r}; the answer is about {comp[1]!r} instead ({comp[2]}){where}"
+    to = offtopic.addressee(prompt, answer)
+    if to:
+        return False, f"a piece for {to[0]!r} addressed to {to[1]!r}{where}"
     year = other_year(prompt, answer, specific)
     if year:
         return False, f"asked about {year[0]}; the answer is about {year[1]}{where}"
@@ -534,6 +537,8 @@ def _rework_verdict(earlier: str, answer: str, j: int | None) -> tuple[bool, str
     if comp:
         return False, f"{what} is about {comp[0]!r}; the reworked one is about {comp[1]!r} instead ({comp[2]})"
     ta, tb = _rework_terms(earlier), _rework_terms(answer)
+    if len(ta) < MIN_ANSWER_TERMS and _ZH_RE.search(earlier):  # a plain sentence has few uncommon characters: read its words
+        ta, tb = content_terms(earlier), content_terms(answer)
     if len(ta) < MIN_ANSWER_TERMS or len(tb) < 3 or crosses_language(earlier, answer):
         return None
     ov = overlap(ta, tb)
