@@ -150,7 +150,8 @@ def fields(text: str) -> dict[str, list[str]]:
 def other_field(request: str, answer: str, min_words: int = 2, opening: bool = False) -> tuple[str, list[str], str, list[str]] | None:
     """(the request's field, its words, the answer's field, its words) when the answer speaks of one
     field in at least `min_words` distinct words and none of its field words belongs to a field of the
-    request (which names at least one) or to a neighbour of one (`NEIGHBOURS`); else None."""
+    request (which names at least one) or to a neighbour of one (`NEIGHBOURS`); else None. With
+    `opening`, one field word within the answer's first `OPENING_CHARS` characters is enough."""
     asked = fields(request)
     said = field_words(answer)
     if not asked or len(said) < (1 if opening else min_words):
@@ -160,7 +161,11 @@ def other_field(request: str, answer: str, min_words: int = 2, opening: bool = F
         return None
     per = fields(answer)
     top = max(per, key=lambda f: len(per[f]))
-    if len(per[top]) < min_words and not (opening and field_words(answer[:OPENING_CHARS])):
-        return None
+    words = per[top]
+    if len(words) < min_words:
+        first = field_words(answer[:OPENING_CHARS]) if opening else ()
+        if not first:
+            return None
+        top, words = sorted(first[0][1])[0], [first[0][0]]
     mine = max(asked, key=lambda f: len(asked[f]))
-    return mine, asked[mine], top, per[top]
+    return mine, asked[mine], top, words
