@@ -401,9 +401,10 @@ _ELDER_RE = re.compile(r"grand|granny|nana|\bmom|\bmum|mother|\bdad|father|uncle
 
 
 def addressee(request: str, answer: str) -> tuple[str, str] | None:
-    """(the elder relative asked to be written to, the name the answer's salutation uses) when a letter, note or
-    message to a grandparent, a parent, an uncle or an aunt ("给奶奶写一封感谢信", "a thank-you note to my grandma") opens by addressing someone
-    else ("亲爱的小周：", "Dear Ms. White,"): one writes to a grandmother as 奶奶 or Grandma."""
+    """(the elder relative asked to be written to, the name the answer's salutation uses) when a letter,
+    note or message to a grandparent, a parent, an uncle or an aunt ("给奶奶写一封感谢信", "a thank-you note
+    to my grandma") opens by addressing someone else ("亲爱的小周：", "Dear Ms. White,"): one writes to a
+    grandmother as 奶奶 or Grandma."""
     if not _LETTER_RE.search(request[:300]):
         return None
     kin = [m for m in members(request[:300]) if m.category == "family" and _ELDER_RE.search(m.word)]

@@ -191,7 +191,7 @@ def judge(
             return False, f"mentions {hit[0]!r} but is about {other!r}, not {_shown(missing)}{where}"
     deed = other_deed(prompt, answer, hit is not None)
     if deed:
-        return False, f"asked who {deed[0]} {deed[1]!r}; the answer says who {deed[0]} {deed[2]!r}"
+        return False, f"asked who {deed[0]} {deed[1]!r}; the answer says who {deed[0]} {deed[2]!r}{where}"
     if hit:
         via = "" if hit[1].lower() == hit[0].lower() else f" (as {hit[1]!r})"
         return True, f"mentions {hit[0]!r}{via}"
@@ -230,12 +230,13 @@ def judge(
     topic = unrelated_opening(subject, prompt, answer, " ".join([prompt, context, *(extra or [])]))
     if topic:
         return False, f"shares no word with the conversation and opens with another topic ({topic!r}){where}"
-    # one word of another field at the very start counts when the answer says enough and shares no word with
-    # the conversation; names and titles (a cat called "奶茶", a film called "The Grand Budapest Hotel") never
-    talk = " ".join([prompt, context])
-    opening = not (naming or recommending) and len(content_terms(answer)) >= UNRELATED_MIN_TERMS and not _shares_words(answer, talk)
     if naming:  # names are often of one other field: a hamster called 汤圆, 芝麻 or 布丁
         return None
+    # one word of another field at the very start counts when the answer says enough and shares no word with
+    # the conversation; not for recommendations, whose titles may name anything ("The Grand Budapest Hotel")
+    talk = " ".join([prompt, context])
+    opening = not recommending and len(content_terms(answer)) >= UNRELATED_MIN_TERMS and not _shares_words(answer, talk)
+    # else None: no mention, but no evidence of another subject either (a paraphrase or a bare answer)
     return _field_verdict(talk, answer, opening, where)
 
 
@@ -245,7 +246,7 @@ def _field_verdict(request: str, answer: str, opening: bool = False, where: str 
     if not field:
         return None
     return False, (f"the request is about {field[0].replace('_', ' ')} ({_shown(field[1])}); the answer about "
-                   f"{field[2].replace('_', ' ')} ({_shown(field[3])}) and nothing of the request's field{where}")  # no mention, but no evidence of another subject either: a paraphrase or a bare answer
+                   f"{field[2].replace('_', ' ')} ({_shown(field[3])}) and nothing of the request's field{where}")
 
 
 # "my"/"I"/"我" and the words after it up to the statement's value ("My name is | Olivia", "我住在|苏州")
