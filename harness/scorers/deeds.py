@@ -1,4 +1,4 @@
-"""Two kinds of evidence, for relevance, that an answer states the asked fact of something else:
+"""Evidence, for relevance, that an answer states the asked fact of something else:
 
 - **another year** (`other_year`): the request asks about one year's event ("Who won the World Cup in
   2014?", "2008年奥运会在哪里举办？"); the answer never says that year, and its first clause names the
@@ -6,8 +6,7 @@
 - **the same deed, done to something else** (`other_deed`): the request asks who did something to a
   named thing ("Who composed The Four Seasons?", "谁发明了造纸术？"); the answer's first clause says who did
   that deed to another named thing ("Handel composed Messiah", "Alien was directed by Ridley Scott",
-  "活字印刷术是毕昇发明的"), and never names the asked one.
-
+  "活字印刷术是毕昇发明的"), and never names the asked one;
 - **a narrower scope** (`narrower_scope`): the request asks for the world's tallest, longest, largest…
   ("What's the tallest building in the world?", "世界上最长的河流是哪条？") and the answer's first clause
   gives one place's instead ("The tallest building in the United States is…", "中国最长的河流是长江") and
@@ -41,6 +40,7 @@ _NAMED_EN_RE = re.compile(r"[A-Z][\w'’-]*|《[^》]+》|\"[^\"]+\"|“[^”]+�
 
 
 def first_clause(answer: str, limit: int = 200) -> str:
+    """The answer up to its first sentence or clause end, without leading markup."""
     head = answer.strip().lstrip("*#>-_ \t\"'“")
     return _CLAUSE_END_RE.split(head, maxsplit=1)[0][:limit]
 
