@@ -86,7 +86,10 @@ class Recipe:
 # repeated random tokens within 150 steps (0.44 nats on the repeat against 5.7 without it, after 300), but
 # pretrained that way on the v4 corpus the pair copied nothing (recall 0%) and lost the facts (factual 20%);
 # one such head (layer 2 of 4) with the copy practice back in the corpus (v3's drills and memory games) gave
-# recall 1/16 and factual 51/84, in 440 s (2026-12-02).
+# recall 1/16 and factual 51/84, in 440 s (2026-12-02). Nor does mixing runs of random tokens, each repeated to
+# the block's end, into the corpus (15% of blocks) with such heads in layers 2 and 4: over 999 steps the loss on
+# the repeats of held-out runs stayed at chance (8.33 -> 8.30 nats; ln 4096 = 8.32), and on repeats alone
+# 200 steps brought it only to 7.5 (2026-12-02, later).
 # Nor does variety in SFT (2026-12-02, on the v4 base): 1,500 more recall dialogues whose values are drawn
 # from the whole vocabulary (1,249 single-token words: 943 English, 306 Chinese, held-out ones excluded), too
 # many to learn as lookups, left recall at 2/16 (SFT 112 s, factual 75/84); at lr 2e-3 for 3 epochs, 0/16
