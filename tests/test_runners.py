@@ -182,3 +182,15 @@ def test_generation_dtype_keeps_a_float32_checkpoint_in_float32_on_cpu(tmp_path)
     assert generation_dtype(model("float32"), forced, "vllm") == "float16"
     with pytest.raises(HarnessError, match="dtype"):
         generation_dtype(model("float32"), replace(run, dtype="fp8"), "hf")
+
+
+def test_hf_model_load_prints_no_progress_bar_and_restores_the_setting(tiny_chat, capfd):
+    from transformers.utils import logging as hf_logging
+
+    from harness.runners.hf_engine import HFEngine
+
+    hf_logging.enable_progress_bar()
+    engine = HFEngine(spec(tiny_chat), RunConfig(backend="hf"))
+    engine.close()
+    assert "Loading weights" not in capfd.readouterr().err  # transformers' bar, between the runner's own lines
+    assert hf_logging.is_progress_bar_enabled()  # the caller's setting is left as it was

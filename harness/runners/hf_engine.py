@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from typing import Any
 
 from harness.config import RunConfig
@@ -27,7 +28,8 @@ class HFEngine:
         self.tokenizer = load_tokenizer(spec)
         options = engine_settings(spec, run)
         try:
-            self.model = AutoModelForCausalLM.from_pretrained(spec.path, **options)
+            with _quiet_loading():
+                self.model = AutoModelForCausalLM.from_pretrained(spec.path, **options)
         except (OSError, ValueError, TypeError) as e:
             raise model_load_error(spec, e) from None
         if spec.adapter:
@@ -124,6 +126,20 @@ class HFEngine:
         import gc
 
         gc.collect()
+
+
+@contextmanager
+def _quiet_loading():
+    """No "Loading weights" bar from transformers: the runner reports its own progress."""
+    from transformers.utils import logging as hf_logging
+
+    was_off = not hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if not was_off:
+            hf_logging.enable_progress_bar()
 
 
 def load_adapter(model: Any, tokenizer: Any, spec: ModelSpec) -> Any:
