@@ -570,3 +570,12 @@ def test_a_plain_chinese_sentence_reworked_into_something_else_fails():
     ask = "把这句话改得更简洁：由于图书馆正在进行内部装修的原因，所以本周末图书馆将暂停对外开放。"
     assert verdict([ask], ["亲爱的小周：\n你好！非常感谢你上周对我的帮助。你的关心让我很感动。"])[0] is False
     assert verdict([ask], ["本周末图书馆内部装修，暂停开放。"])[0] is True
+
+
+def test_a_question_form_near_the_competing_word_is_no_contrast():
+    """"是不是" asks ("看看插头是不是松了"); it does not set the word beside it aside as "不是" does."""
+    ask = "洗碗机不出水了怎么办？"
+    passed, reason = verdict([ask], ["微波炉不加热时，先看看插头是不是松了，再检查门有没有关紧，门没关好它不会启动。"])
+    assert passed is False and "'微波炉'" in reason, reason
+    # a real contrast still keeps the word out of the opening's subjects
+    assert verdict([ask], ["这不是微波炉的问题：洗碗机不出水，多半是进水阀堵了，先关掉水龙头再清洗滤网。"])[0] is not False

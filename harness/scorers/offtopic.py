@@ -72,7 +72,7 @@ def _head_members(answer: str, code: bool) -> list[Member]:
 
 _CONTRAST_RE = re.compile(
     r"\b(?:gone|fades?|faded|fading|farewell|goodbye|no longer|unlike|instead of|rather than|not|isn't|aren't|wasn't|never)\b"
-    r"|不是|不像|不再|远去|告别|过去了|结束了",
+    r"|(?<!是)不是|不像|不再|远去|告别|过去了|结束了",  # "是不是" asks, it does not contrast
     re.I,
 )
 CONTRAST_WINDOW = 20  # characters either side of a word where a contrast cue applies to it
