@@ -574,8 +574,8 @@ def test_a_plain_chinese_sentence_reworked_into_something_else_fails():
 
 def test_a_question_form_near_the_competing_word_is_no_contrast():
     """"是不是" asks ("看看插头是不是松了"); it does not set the word beside it aside as "不是" does."""
-    ask = "洗碗机不出水了怎么办？"
+    ask = "电饭煲不加热了怎么办？"
     passed, reason = verdict([ask], ["微波炉不加热时，先看看插头是不是松了，再检查门有没有关紧，门没关好它不会启动。"])
-    assert passed is False and "'微波炉'" in reason, reason
+    assert passed is False and "asked about '电饭煲'; the answer is about '微波炉'" in reason, reason
     # a real contrast still keeps the word out of the opening's subjects
-    assert verdict([ask], ["这不是微波炉的问题：洗碗机不出水，多半是进水阀堵了，先关掉水龙头再清洗滤网。"])[0] is not False
+    assert verdict([ask], ["不是微波炉那种问题：电饭煲不加热，多半是发热盘脏了或者温控器坏了。"])[0] is not False
