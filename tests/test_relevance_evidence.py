@@ -165,7 +165,7 @@ def test_whole_classes_of_places():
 
 def test_lexicon_matching():
     assert [m.word for m in members("上海有外滩。")] == ["上海", "外滩"]  # no sea in 上海
-    assert [m.category for m in members("写一副关于春节的对联。")] == ["day"]  # the festival, not spring
+    assert [m.category for m in members("写一副关于春节的对联。", named=False)] == ["day"]  # the festival, not spring
     assert not members("springs press the plate; a training session")  # "=spring", "=train": exact words only
     assert [m.word for m in members("def find_max(xs):", code=True)] == ["max"]
     assert competitor("What is the capital of France?", "Berlin is the capital of Germany.") == ("France", "Germany", "country")
@@ -579,3 +579,43 @@ def test_a_question_form_near_the_competing_word_is_no_contrast():
     assert passed is False and "asked about '电饭煲'; the answer is about '微波炉'" in reason, reason
     # a real contrast still keeps the word out of the opening's subjects
     assert verdict([ask], ["不是微波炉那种问题：电饭煲不加热，多半是发热盘脏了或者温控器坏了。"])[0] is not False
+
+
+@pytest.mark.parametrize(
+    "turns, answers, missing, found",
+    [
+        (["What are the early signs of asthma?"], ["Migraine often starts with an aura: flickering lights or a blind spot, then a throbbing pain on one side."], "asthma", "Migraine"),
+        (["宫保鸡丁怎么做？"], ["鱼香肉丝的做法：猪里脊切丝，用淀粉和料酒抓匀，泡椒、葱姜蒜炒香后下肉丝，再倒入调好的鱼香汁翻炒均匀。"], "宫保鸡丁", "鱼香肉丝"),
+        (["How do I use git bisect to find a bad commit?"], ["`git blame` shows, line by line, which commit last touched each line:\n```bash\ngit blame -L 10,20 app.py\n```"], "git bisect", "git blame"),
+        (["Which countries does the Danube flow through?"], ["The Rhine rises in the Swiss Alps and flows through Switzerland, Germany and the Netherlands."], "Danube", "Rhine"),
+        (["中秋节有什么习俗？"], ["重阳节要登高、赏菊、插茱萸，还要给家里的老人送上祝福。"], "中秋节", "重阳节"),
+        (["Who won the French Open last year?"], ["Wimbledon is the oldest tennis tournament in the world, first held in 1877 on grass courts."], "French Open", "Wimbledon"),
+    ],
+)
+def test_another_named_thing_of_the_same_kind_fails(turns, answers, missing, found):
+    """named_kinds.json: rivers, festivals, dishes, illnesses, git commands, tournaments … (en + zh)."""
+    passed, reason = verdict(turns, answers)
+    assert passed is False and repr(missing) in reason and repr(found) in reason, reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers",
+    [
+        (["What are the early signs of asthma?"], ["Wheezing, a tight chest and a cough that gets worse at night or after exercise."]),
+        (["宫保鸡丁怎么做？"], ["鸡腿肉切丁腌好，花生米炸脆，干辣椒和花椒炒香后下鸡丁，倒入碗汁，最后放花生翻匀出锅。"]),
+        (["Which river is longer, the Danube or the Rhine?"], ["The Danube, at about 2,850 km; the Rhine is roughly 1,230 km long."]),
+        (["How do I renew my passport?"], ["Fill in the renewal form, attach two photos and your ID card, and post it with the old passport."]),
+        (["Which river flows through Vienna?"], ["The Danube: it flows through Vienna on its way to Budapest."]),  # the kind asked for
+        (["How do I undo my last git commit but keep the changes?"], ["Run `git reset --soft HEAD~1`: the commit is gone and its changes stay staged."]),
+    ],
+)
+def test_the_asked_named_thing_or_what_a_task_needs_is_no_evidence(turns, answers):
+    passed, reason = verdict(turns, answers)
+    assert passed is not False, reason
+
+
+def test_named_kinds_add_to_the_lexicon_without_hiding_its_words():
+    words = {(m.category, m.word) for m in members("Give me a recipe for chocolate chip cookies.")}
+    assert ("dish", "cookies") in words and ("western_dish_baked", "chocolate chip cookies") in words
+    assert not [m for m in members("Select the rows you want to keep.") if m.category == "sport"]  # rowing matches whole
+    assert [m.word for m in members("How does `git cherry-pick` work?", code=True) if m.category == "git_command"] == ["git cherry-pick"]

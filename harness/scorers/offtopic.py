@@ -26,6 +26,8 @@ from __future__ import annotations
 import re
 
 from harness.scorers.lexicon import ASKED_FOR, NO_COMPETITION
+from harness.scorers.named_kinds import ASKED_FOR as NAMED_ASKED_FOR
+from harness.scorers.named_kinds import OPENING_CHARS, OPENING_ONLY
 from harness.scorers.subject import named_en, zh_words
 from harness.scorers.terms import content_terms, stem
 from harness.scorers.topics import Member, domain, members
@@ -117,6 +119,8 @@ def competitor(
     if not by_cat:
         return None
     for m in _head_members(answer, code):
+        if m.category in OPENING_ONLY and m.pos > OPENING_CHARS:
+            continue
         groups = by_cat.get(m.category)
         if groups and m.group not in groups and not groups & _groups(answer, code) and m.group not in _groups(context, code):
             missing = next(a.word for a in asked if a.category == m.category)
@@ -132,7 +136,7 @@ _DOMAIN_CUES = {
 }
 
 
-_ASKED_FOR = {cat: re.compile(rx, re.I) for cat, rx in ASKED_FOR.items()}
+_ASKED_FOR = {cat: re.compile(rx, re.I) for cat, rx in {**NAMED_ASKED_FOR, **ASKED_FOR}.items()}
 
 
 def _groups(text: str, code: bool) -> set[int]:
@@ -386,7 +390,7 @@ def anchors(answer: str, places: bool = True) -> list[str]:
     if _ZH_RE.search(head):
         flags = _ZH_ANCHOR_FLAGS if places else tuple(f for f in _ZH_ANCHOR_FLAGS if f != "ns")
         found += [w for w, f in zh_words(head) if f in flags and len(w) >= 2 and w not in _ZH_NOT_NAMES
-                  and all(m.category in _SETTING for m in members(w))]  # "太阳" is tagged a place
+                  and all(m.category in _SETTING for m in members(w, named=False))]  # "太阳" is tagged a place
     return list(dict.fromkeys(found))
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from harness.scorers.lexicon import CATEGORIES, CODE, IGNORED
+from harness.scorers.named_kinds import CODE_KINDS, named_groups
 from harness.scorers.regions import place_groups
 from harness.scorers.subject import zh_words
 from harness.scorers.terms import stem
@@ -21,6 +22,7 @@ from harness.scorers.terms import stem
 MAX_CHARS = 6000  # an answer's subject shows well before this
 _WORD_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-zà-ÿ]+|[A-Z]+")
 _CJK_RUN_RE = re.compile(r"[\u4e00-\u9fff]+")
+CODE_CATEGORIES = frozenset(CODE) | CODE_KINDS  # read only where code is asked for or shown
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,37 @@ def lexicon() -> _Lexicon:
     return _Lexicon(en, first, zh, single, max(len(k) for k in zh), domain, words)
 
 
+@lru_cache(maxsize=1)
+def named_lexicon() -> _Lexicon:
+    """The named things of a kind (named_kinds.py), a lexicon of their own: matched beside the hand-written
+    one, so that "chocolate chip cookies" adds a baked good and leaves the lexicon's "cookies" found.
+    English members match exactly ("rowing" is no "rows"), group numbers follow the lexicon's."""
+    base = lexicon()
+    en: dict[tuple[str, ...], tuple[str, int]] = {}
+    zh: dict[str, tuple[str, int]] = {}
+    domain: dict[str, str] = {}
+    words: dict[int, tuple[str, ...]] = {}
+    gid = max(base.words, default=0)
+    for cat, (dom, groups) in named_groups().items():
+        domain[cat] = base.domain.get(cat, dom)  # a hand-written category of the same name ("sport") keeps its domain
+        for group in groups:
+            gid += 1
+            kept = []
+            for m in group:
+                if _CJK_RUN_RE.fullmatch(m):
+                    if len(m) > 1:  # one character ("茶") is too often part of another word
+                        zh.setdefault(m, (cat, gid))
+                        kept.append(m)
+                elif k := tuple("=" + t.lower() for t in _WORD_RE.findall(m)):  # "1984" has no word to match
+                    en.setdefault(k, (cat, gid))
+                    kept.append(m)
+            words[gid] = tuple(kept)
+    first: dict[str, int] = {}
+    for k in en:
+        first[k[0]] = max(first.get(k[0], 0), len(k))
+    return _Lexicon(en, first, zh, {}, max((len(k) for k in zh), default=1), domain, words)
+
+
 @lru_cache(maxsize=65536)
 def _token_keys(token: str) -> tuple[str, str]:
     low = token.lower()
@@ -114,8 +147,9 @@ def _en_members(text: str, lex: _Lexicon, code: bool) -> list[Member]:
                 hit = None  # "c" of "C++" / "C#" only with its symbols: "the constant c" is no language
             if hit:
                 cat, gid = hit
-                if cat and (code or cat not in CODE):
-                    out.append(Member(cat, gid, " ".join(t for t, _ in toks[i : i + n]), toks[i][1]))
+                if cat and (code or cat not in CODE_CATEGORIES):
+                    last = toks[i + n - 1]  # the words as written ("git cherry-pick", "Array.prototype.filter")
+                    out.append(Member(cat, gid, text[toks[i][1] : last[1] + len(last[0])], toks[i][1]))
                 free = i + n
                 break
     return out
@@ -131,7 +165,7 @@ def _zh_members(text: str, lex: _Lexicon, code: bool) -> list[Member]:
                 hit = lex.zh.get(s[i : i + n])
                 if hit:
                     cat, gid = hit
-                    if cat and (code or cat not in CODE):
+                    if cat and (code or cat not in CODE_CATEGORIES):
                         out.append(Member(cat, gid, s[i : i + n], base + i))
                     covered[i : i + n] = [True] * n
                     i += n
@@ -143,24 +177,27 @@ def _zh_members(text: str, lex: _Lexicon, code: bool) -> list[Member]:
             for w, _ in zh_words(s):
                 if len(w) == 1 and w in lex.zh_single and not covered[pos]:
                     cat, gid = lex.zh_single[w]
-                    if code or cat not in CODE:
+                    if code or cat not in CODE_CATEGORIES:
                         out.append(Member(cat, gid, w, base + pos))
                 pos += len(w)
     return out
 
 
 @lru_cache(maxsize=8192)
-def members(text: str, code: bool = False) -> tuple[Member, ...]:
-    """The lexicon words in `text`, in order of position."""
-    lex = lexicon()
+def members(text: str, code: bool = False, named: bool = True) -> tuple[Member, ...]:
+    """The lexicon words in `text`, in order of position; with `named`, the named things of a kind too."""
     t = text[:MAX_CHARS]
-    found = _en_members(t, lex, code) + (_zh_members(t, lex, code) if _CJK_RUN_RE.search(t) else [])
+    found = []
+    for lex in (lexicon(), named_lexicon()) if named else (lexicon(),):
+        found += _en_members(t, lex, code) + (_zh_members(t, lex, code) if _CJK_RUN_RE.search(t) else [])
     return tuple(sorted(found, key=lambda m: m.pos))
 
 
 def domain(category: str) -> str:
-    return lexicon().domain[category]
+    lex = lexicon() if category in lexicon().domain else named_lexicon()
+    return lex.domain[category]
 
 
 def group_words(group: int) -> tuple[str, ...]:
-    return lexicon().words.get(group, ())
+    lex = lexicon() if group in lexicon().words else named_lexicon()
+    return lex.words.get(group, ())
