@@ -607,6 +607,8 @@ def test_another_named_thing_of_the_same_kind_fails(turns, answers, missing, fou
         (["How do I renew my passport?"], ["Fill in the renewal form, attach two photos and your ID card, and post it with the old passport."]),
         (["Which river flows through Vienna?"], ["The Danube: it flows through Vienna on its way to Budapest."]),  # the kind asked for
         (["How do I undo my last git commit but keep the changes?"], ["Run `git reset --soft HEAD~1`: the commit is gone and its changes stay staged."]),
+        # the answer's lexicon word is made of the request's other words
+        (["What is the area of the circle drawn around a triangle with sides 3, 4 and 5?"], ["The area of a circle is πr²; the side of 5 is a diameter, so r = 2.5 and the area is 6.25π."]),
     ],
 )
 def test_the_asked_named_thing_or_what_a_task_needs_is_no_evidence(turns, answers):

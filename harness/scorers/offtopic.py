@@ -29,7 +29,8 @@ from harness.scorers.lexicon import ASKED_FOR, NO_COMPETITION
 from harness.scorers.named_kinds import ASKED_FOR as NAMED_ASKED_FOR
 from harness.scorers.named_kinds import OPENING_CHARS, OPENING_ONLY
 from harness.scorers.subject import named_en, zh_words
-from harness.scorers.terms import content_terms, stem
+from harness.scorers.domains import singular
+from harness.scorers.terms import EN_STOPWORDS, content_terms, stem
 from harness.scorers.topics import Member, domain, members
 
 HEAD_CHARS, HEAD_CHARS_ZH = 200, 100  # the answer's opening, where it states its own subject
@@ -118,14 +119,28 @@ def competitor(
             by_cat.setdefault(m.category, set()).add(m.group)
     if not by_cat:
         return None
+    rest = own  # the request's words besides its lexicon words
+    for a in asked:
+        rest = rest.replace(a.word, " ")
     for m in _head_members(answer, code):
         if m.category in OPENING_ONLY and m.pos > OPENING_CHARS:
+            continue
+        if _said_in(m.word, rest):  # "the area of a circle" asked as "area of the circle circumscribing the triangle"
             continue
         groups = by_cat.get(m.category)
         if groups and m.group not in groups and not groups & _groups(answer, code) and m.group not in _groups(context, code):
             missing = next(a.word for a in asked if a.category == m.category)
             return missing, m.word, m.category
     return None
+
+
+def _said_in(word: str, request: str) -> bool:
+    """Whether every content word of a lexicon member (English) or every character of it (Chinese) is among
+    the request's other words: the member is then what the user asked about, in other words."""
+    if _ZH_RE.search(word):
+        return set(word) <= set(request)
+    words = {singular(w) for w in re.findall(r"[A-Za-z]{3,}", word)} - EN_STOPWORDS
+    return bool(words) and words <= {singular(w) for w in re.findall(r"[A-Za-z]{3,}", request)}
 
 
 # request words that point into a domain without naming one of its words ("What food is it famous for?")
