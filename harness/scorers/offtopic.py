@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import re
 
+from harness.scorers.domains import singular
 from harness.scorers.lexicon import ASKED_FOR, NO_COMPETITION
 from harness.scorers.named_kinds import ASKED_FOR as NAMED_ASKED_FOR
 from harness.scorers.named_kinds import OPENING_CHARS, OPENING_ONLY
 from harness.scorers.subject import named_en, zh_words
-from harness.scorers.domains import singular
 from harness.scorers.terms import EN_STOPWORDS, content_terms, stem
 from harness.scorers.topics import Member, domain, members
 
