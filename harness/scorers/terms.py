@@ -51,7 +51,8 @@ def stem(word: str) -> str:
 def en_terms(text: str, keep_numbers: bool = True) -> list[str]:
     """Stemmed English content words in order; identifiers are split (snake_case, camelCase)."""
     out = []
-    for w in _LATIN_WORD_RE.findall(_CAMEL_RE.sub(" ", text.replace("_", " "))):
+    # Han characters end a word: "那const呢" holds the word "const" (Chinese is read by zh_bigrams)
+    for w in _LATIN_WORD_RE.findall(_CAMEL_RE.sub(" ", _CJK_RUN_RE.sub(" ", text.replace("_", " ")))):
         lw = w.lower().replace("’", "'")
         if lw[0].isdigit():
             if keep_numbers:
