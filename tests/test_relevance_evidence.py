@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from harness.records import Case, Generation, TurnOutput
 from harness.scorers.offtopic import anchors, announced, competitor, echo, other_domain, stock_phrases
-from harness.scorers.relevance import score_relevance
+from harness.scorers.relevance import score_relevance, zh_parts
 from harness.scorers.topics import members
 
 
@@ -621,3 +621,12 @@ def test_named_kinds_add_to_the_lexicon_without_hiding_its_words():
     assert ("dish", "cookies") in words and ("western_dish_baked", "chocolate chip cookies") in words
     assert not [m for m in members("Select the rows you want to keep.") if m.category == "sport"]  # rowing matches whole
     assert [m.word for m in members("How does `git cherry-pick` work?", code=True) if m.category == "git_command"] == ["git cherry-pick"]
+
+
+def test_a_trip_jieba_keeps_whole_is_mentioned_by_its_place():
+    """jieba keeps "苏州旅游" as one word; an answer about Suzhou's sights names 苏州, and that is the trip."""
+    ask = "第一次去苏州旅游，有什么推荐的？"
+    passed, reason = verdict([ask], ["第一次来苏州，推荐先逛拙政园和留园，傍晚去平江路走走，晚上可以坐船游山塘街，再尝尝松鼠桂鱼。"])
+    assert passed is True and "'苏州'" in reason, reason
+    # a university named after a city is not mentioned by the city's name
+    assert "北京" not in zh_parts("北京大学")

@@ -116,8 +116,16 @@ def rare_chars(term: str) -> frozenset[str]:
 
 @lru_cache(maxsize=4096)
 def zh_parts(term: str) -> tuple[str, ...]:
-    """The content words inside a Chinese term, by jieba's search segmentation."""
-    return tuple(w for w, f in _jieba_words(term) if len(w) >= 2 and w != term and (f.startswith(("n", "v", "a")) or f in ("l", "i", "j")))
+    """The content words inside a Chinese term, by jieba's segmentation, and the place it names: jieba keeps
+    "成都旅游" whole, and a trip to Chengdu is about 成都."""
+    words = [w for w, f in _jieba_words(term) if len(w) >= 2 and w != term and (f.startswith(("n", "v", "a")) or f in ("l", "i", "j"))]
+    places = [m.word for m in topic_members(term, named=False) if m.category in _PLACE_CATEGORIES and len(m.word) >= 2
+              and term.replace(m.word, "", 1) in _PLACE_TOPICS]  # not "北京大学": a university is no trip to Beijing
+    return tuple(dict.fromkeys(words + places))
+
+
+_PLACE_CATEGORIES = frozenset({"city", "region", "country"})
+_PLACE_TOPICS = frozenset({"旅游", "旅行", "游玩", "自由行", "攻略", "美食", "小吃", "景点", "天气", "住宿"})
 
 
 def _mentioned(
