@@ -630,3 +630,12 @@ def test_a_trip_jieba_keeps_whole_is_mentioned_by_its_place():
     assert passed is True and "'苏州'" in reason, reason
     # a university named after a city is not mentioned by the city's name
     assert "北京" not in zh_parts("北京大学")
+
+
+def test_the_askers_level_is_no_subject():
+    """"新手" / "beginner" says who asks, not about what: the follow-up is still about the earlier subject."""
+    turns = ["现在最流行的前端框架是哪个？", "零基础的新手好学吗？"]
+    answers = ["目前用得最多的是React，其次是Vue。",
+               "不算难，先把组件和props搞懂，再学状态和Hooks，跟着官方教程做个待办清单小项目就能入门。"]
+    passed, reason = verdict(turns, answers)
+    assert passed is not False, reason

@@ -43,6 +43,7 @@ _TASK_EN = frozenset(
     today now again more most less fun funny formal informal casual polite friendly switch switching topic topics
     completely different question another change ok okay thanks thank-you hello work works working happen happens
     joke jokes riddle riddles pun puns quote quotes fact facts saying motto
+    beginner beginners newbie newcomer novice
     """.split()
 )
 _TOOLS = frozenset({"Python", "JavaScript", "Java", "SQL", "HTML", "CSS"})
@@ -195,7 +196,12 @@ def _subject_en(text: str) -> tuple[list[str], list[str], list[str]]:
 _ZH_TOPIC_RE = re.compile(r"(?:^|[。！？!?；;\n])\s*([\u4e00-\u9fff]{1,6}?)的")
 
 
+# who asks, not about what: "零基础的新手好学吗？" is about the earlier subject
+_ZH_ASKER_RE = re.compile(r"零基础|新手|初学者|小白")
+
+
 def _subject_zh(text: str, has_topic: bool = False) -> tuple[list[str], list[str], list[str]]:
+    text = _ZH_ASKER_RE.sub("，", text)
     words = [(w, f) for w, f in zh_words(text) if w.strip()]
     named: list[str] = []
     specific: list[str] = []
