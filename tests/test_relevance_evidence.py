@@ -509,11 +509,13 @@ def test_the_asked_year_a_description_or_a_pronoun_is_no_substitution(turns, ans
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=200), st.text(max_size=300))
 def test_deed_and_year_rules_never_crash(q, a):
-    from harness.scorers.deeds import other_deed, other_year
+    from harness.scorers.deeds import opposite, other_deed, other_year
 
     other_year(q, a, [q[:10]])
     other_deed("Who wrote " + q + "?", a, False)
     other_deed("谁发明了" + q + "？", a, False)
+    opposite("Which is the closest " + q, a)
+    opposite("最小的" + q, "最大的" + a)
 
 
 @pytest.mark.parametrize(
@@ -637,5 +639,32 @@ def test_the_askers_level_is_no_subject():
     turns = ["现在最流行的前端框架是哪个？", "零基础的新手好学吗？"]
     answers = ["目前用得最多的是React，其次是Vue。",
                "不算难，先把组件和props搞懂，再学状态和Hooks，跟着官方教程做个待办清单小项目就能入门。"]
+    passed, reason = verdict(turns, answers)
+    assert passed is not False, reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers, asked, given",
+    [
+        (["Which is the smallest ocean?"], ["The Pacific is the largest ocean, covering about a third of the Earth's surface."], "smallest", "largest"),
+        (["When was Beethoven born?"], ["Beethoven died in Vienna on 26 March 1827, aged 56."], "born", "died"),
+        (["世界上最短的河流是哪条？"], ["世界上最长的河流是尼罗河，全长约6650公里。"], "最短", "最长"),
+    ],
+)
+def test_the_opposite_of_what_was_asked_fails(turns, answers, asked, given):
+    passed, reason = verdict(turns, answers)
+    assert passed is False and f"asked for {asked!r}; the answer gives {given!r}" in reason, reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers",
+    [
+        (["Which is the smallest ocean?"], ["The Arctic: it is the smallest and shallowest of the five."]),
+        (["Which is the smallest ocean?"], ["The Arctic Ocean. The largest, by contrast, is the Pacific."]),  # the other end later
+        (["哪座山最高？"], ["珠穆朗玛峰最高，海拔8849米。"]),
+        (["Which is bigger, the largest or the smallest moon of Mars?"], ["Phobos, the largest, is about 22 km across."]),  # both asked
+    ],
+)
+def test_the_asked_end_or_the_other_end_later_is_no_opposite(turns, answers):
     passed, reason = verdict(turns, answers)
     assert passed is not False, reason

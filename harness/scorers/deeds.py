@@ -13,7 +13,10 @@
   never says "world";
 - **another error** (`other_error`): the conversation names an exception ("IndexError",
   "IndentationError") and the answer opens on another one ("A KeyError means…", "NameError 表示…") and
-  never names the asked one.
+  never names the asked one;
+- **the opposite** (`opposite`): the request asks for one end of a pair ("closest", "fall", "最小") and
+  the answer's first sentence gives the other ("Neptune is the farthest planet", "The Berlin Wall went up
+  on…", "面积最大的是新疆"), never saying the asked one.
 
 They read only the answer's opening: a good answer may mention other years, works and errors further on.
 """
@@ -146,4 +149,40 @@ def narrower_scope(prompt: str, answer: str) -> tuple[str, str] | None:
         m = re.match(r"\W*([\u4e00-\u9fff]{2,6}?)(?:的|境内|国内)?最", clause)
         if m and any(flag[:2] == "ns" for _, flag in zh_words(m.group(1))):
             return "世界", m.group(1)
+    return None
+
+
+# Pairs of opposites a question asks for one of (en, zh). Kept to words that are rarely said in passing by an
+# answer to the other: "first" / "last" and "north" / "south" are not here.
+_OPPOSITES_EN = (
+    ("closest|nearest", "farthest|furthest"), ("largest|biggest", "smallest"), ("longest", "shortest"),
+    ("highest|tallest", "lowest"), ("oldest", "youngest|newest"), ("fastest", "slowest"), ("hottest", "coldest"),
+    ("deepest", "shallowest"), ("heaviest", "lightest"), ("born", "died"), ("maximum", "minimum"),
+    ("fall|fell|collapse|collapsed|torn down|came down", "built|went up|erected|construction"),
+)
+_OPPOSITES_ZH = (
+    ("最近", "最远"), ("最大", "最小"), ("最长", "最短"), ("最高", "最低|最矮"), ("最早", "最晚"), ("最快", "最慢"),
+    ("最热", "最冷"), ("最深", "最浅"), ("最多", "最少"), ("出生", "去世|逝世"), ("倒塌|拆除", "修建|建造|建成"),
+)
+_SENTENCE_RE = re.compile(r"(?<=[.!?])\s|[。！？\n]")
+_ZH_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _alt(words: str, zh: bool) -> re.Pattern[str]:
+    return re.compile(words if zh else r"\b(?:" + words + r")\b", re.I)
+
+
+_PAIRS = {zh: [(_alt(a, zh), _alt(b, zh)) for a, b in (_OPPOSITES_ZH if zh else _OPPOSITES_EN)] for zh in (False, True)}
+
+
+def opposite(prompt: str, answer: str) -> tuple[str, str] | None:
+    """(the asked word, its opposite) when the request asks for one end of a pair and the answer's first
+    sentence gives the other, never saying the asked one; else None."""
+    zh = bool(_ZH_RE.search(prompt))
+    head = _SENTENCE_RE.split(answer.strip(), 1)[0]
+    for a, b in _PAIRS[zh]:
+        for asked, other in ((a, b), (b, a)):
+            x, y = asked.search(prompt), other.search(head)
+            if x and y and not other.search(prompt) and not asked.search(answer):
+                return x.group(0), y.group(0)
     return None

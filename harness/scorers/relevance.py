@@ -32,7 +32,7 @@ from harness.records import Case, Check, Generation
 from harness.scorers import offtopic, scorer
 from harness.scorers.aliases import ALIAS_GROUPS
 from harness.scorers.backref import find_backref, infer_backrefs
-from harness.scorers.deeds import narrower_scope, other_deed, other_error, other_year
+from harness.scorers.deeds import narrower_scope, opposite, other_deed, other_error, other_year
 from harness.scorers.dialogue import conversation
 from harness.scorers.domains import other_field
 from harness.scorers.implied import TRANSLATE_RE
@@ -182,6 +182,9 @@ def judge(
     error = other_error(" ".join([prompt, context]), answer)
     if error:
         return False, f"asked about {error[0]!r}; the answer is about {error[1]!r}{where}"
+    flipped = opposite(prompt, answer)
+    if flipped:
+        return False, f"asked for {flipped[0]!r}; the answer gives {flipped[1]!r}{where}"
     own = list((subject_terms(prompt) if subject.inherited else subject).specific)
     if earlier and own and not _mentioned(answer, own) and offtopic.goes_on(prompt, answer, earlier):
         return False, f"goes on with the earlier turns' topic instead of {_shown(own)}"
