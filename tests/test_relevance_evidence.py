@@ -668,3 +668,33 @@ def test_the_opposite_of_what_was_asked_fails(turns, answers, asked, given):
 def test_the_asked_end_or_the_other_end_later_is_no_opposite(turns, answers):
     passed, reason = verdict(turns, answers)
     assert passed is not False, reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers, said",
+    [
+        (["How do I convert miles to kilometres?"], ["To convert pounds to kilograms, multiply the number of pounds by 0.4536."], "'miles'"),
+        (["How do I remove chewing gum from a carpet?"], ["To remove chewing gum from hair, work a spoonful of peanut butter into it and comb it out."], "'carpet'"),
+        (["Recommend some podcasts about ancient history."], ["Here are some great comedy podcasts: Conan O'Brien Needs a Friend and Comedy Bang! Bang!"], "'ancient'"),
+    ],
+)
+def test_an_announced_task_that_leaves_out_the_asked_one_fails(turns, answers, said):
+    passed, reason = verdict(turns, answers)
+    assert passed is False and "announces" in reason and said in reason, reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers",
+    [
+        (["How do I read a JSON file in Python?"], ["To load a JSON file in Python, open it and call json.load(f)."]),  # a synonym, nothing dropped of the subject
+        (["How do I clean a cast-iron skillet?"], ["To clean a cast-iron skillet, scrub it with hot water and coarse salt, then dry it on the stove."]),
+        (["Share a stretching routine for tight hamstrings."], ["A gentle 10-minute routine: hold a standing forward fold for 30 seconds, then a seated hamstring stretch."]),
+        (["Give me a pasta recipe.", "Make it vegetarian."], ["Spaghetti carbonara: …", "For a vegetarian version of the carbonara, swap the guanciale for mushrooms."]),
+        # the language and the kind of code it is written as are no other task
+        (["Write a function that returns the median of two sorted arrays."], ["Here's a Python function that merges the two and takes the middle:\n```python\ndef median(a, b): ...\n```"]),
+        (["Write a poem about prime numbers."], ["In the number's realm, alone they stand,\ndivisible by none but one and themselves."]),  # no task announced
+    ],
+)
+def test_an_announced_paraphrase_or_rework_is_no_other_task(turns, answers):
+    passed, reason = verdict(turns, answers)
+    assert passed is not False, reason

@@ -36,7 +36,14 @@ from harness.scorers.deeds import narrower_scope, opposite, other_deed, other_er
 from harness.scorers.dialogue import conversation
 from harness.scorers.domains import other_field
 from harness.scorers.implied import TRANSLATE_RE
-from harness.scorers.subject import ASKS_CODE_RE, Subject, conversation_subject, subject_terms, zh_word_counts
+from harness.scorers.subject import (
+    ASKS_CODE_RE,
+    Subject,
+    conversation_subject,
+    points_back,
+    subject_terms,
+    zh_word_counts,
+)
 from harness.scorers.subject import zh_words as _jieba_words
 from harness.scorers.terms import EN_STOPWORDS, ZH_FUNCTION_CHARS, content_terms, en_terms, overlap, stem
 from harness.scorers.text import crosses_language, find_any, normalize, snippet
@@ -200,6 +207,9 @@ def judge(
         tool_only = own_subject is not None and own_subject.isascii() and not _shares_beyond_tools(own_subject, prompt)
         if len(missing) * 2 >= len(terms) and other and (tool_only or not _related(other, " ".join([prompt, context, *terms]))):
             return False, f"mentions {hit[0]!r} but is about {other!r}, not {_shown(missing)}{where}"
+    task = None if extra else other_task(own_subject, answer, prompt, context, subject)
+    if task:
+        return False, f"announces {task[0]!r}, leaving out the request's {_shown(task[1])}{where}"
     deed = other_deed(prompt, answer, hit is not None)
     if deed:
         return False, f"asked who {deed[0]} {deed[1]!r}; the answer says who {deed[0]} {deed[2]!r}{where}"
@@ -333,6 +343,33 @@ def _related(words: str, request: str) -> bool:
     if not ours or ours & theirs:
         return True
     return any(content_terms(a) & theirs for t in ours for a in _ALIASES.get(t, ())) or _mentioned(request, list(ours)) is not None
+
+
+# words an announced task may add to the request's without changing it ("a gentle 10-minute routine")
+_GENERIC_MODIFIERS = frozenset(stem(w) for w in """version friendly flavored flavoured gentle minute minutes standard typical
+    quick simple easy classic basic well loved perfect great best good delicious healthy fun short long little big small new
+    better nice lovely popular common general function program code script implementation solution snippet example
+    python javascript java""".split())
+# the openings that announce a task: "To unclog a toilet, …", "For a four-cheese pizza, …", "Here are some … podcasts"
+_TASK_OPENING_RE = re.compile(r"^\W*(?:to|for)\s|^\W*here(?:'s|’s| is| are)\b", re.I)
+
+
+def other_task(
+    announced: str | None, answer: str, prompt: str, context: str, subject: Subject
+) -> tuple[str, list[str]] | None:
+    """(the task an English answer announces, the request's words it leaves out) when the answer opens
+    with a task ("To unclog a toilet, …", "To write a CSV file in Python, …") that shares a word with the
+    request, adds one of its own ("toilet", "write") and drops one of the request's subject ("bathroom sink",
+    "read"); else None. Not for a turn that reworks an earlier answer ("Make it vegetarian")."""
+    if not announced or _ZH_RE.search(prompt) or points_back(prompt) or not _TASK_OPENING_RE.match(answer):
+        return None
+    req, ann = content_terms(prompt), content_terms(announced)
+    added = {w for w in ann - req - content_terms(context) if w not in _GENERIC_MODIFIERS and not w[0].isdigit()}
+    dropped = (req - ann) & content_terms(" ".join(subject.specific))
+    if not (added and dropped and ann & req):
+        return None
+    said = list(dict.fromkeys(w for w in re.findall(r"[A-Za-z][\w'’-]*", prompt) if content_terms(w) & (req - ann)))
+    return announced, said
 
 
 def _shares_beyond_tools(words: str, request: str) -> bool:
