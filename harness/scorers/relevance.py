@@ -10,8 +10,10 @@
   lie in another domain, an echo of other requests, a generic stock reply, an opening that names
   another entity ("Osaka has…"), an opening that defines or sets out to do something else ("The
   unemployment rate is…" for inflation), an answer that shares no word with a request of its own
-  subject and names other things ("…catechins, especially EGCG" for TCP vs UDP), or a later turn's
-  answer that goes on with the earlier topic. A
+  subject and names other things ("…catechins, especially EGCG" for TCP vs UDP), another named thing
+  of the same kind (named_kinds.py: 清明节 answered with 端午节), the opposite of what was asked
+  ("closest" -> "the farthest planet", deeds.py), an English answer announcing another task ("To unclog
+  a toilet, …" for a bathroom sink), or a later turn's answer that goes on with the earlier topic. A
   follow-up that points back ("How many people live there?", "它们吃什么？") inherits the subject of
   the earlier turns and the entities the previous answer named. For the last turn, the case's
   `reference` and `aliases` count as the subject too.
