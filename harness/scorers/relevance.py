@@ -600,8 +600,8 @@ def _rework_verdict(earlier: str, answer: str, j: int | None) -> tuple[bool, str
     return None
 
 
-# Advisory: on held-back labelled answers (split holdout16, 200 written blind, run once) its off-topic
-# verdicts are right 94% of the time and it catches 62% of off-topic answers (target 95% / 85%), so the
+# Advisory: on held-back labelled answers (splits holdout16 + 17, 400 written blind, each run once) its off-topic
+# verdicts are right 91% of the time and it catches 56% of off-topic answers (target 95% / 85%), so the
 # default CI rule does not fail on it (benchmarks/perf/relevance_checks.py).
 @scorer(FAMILY, help="the answer addresses the request's subject (its terms, an inflection or an alias); every turn", advisory=True)
 def score_relevance(case: Case, gen: Generation, cfg: object = None) -> list[Check]:
