@@ -4,7 +4,8 @@ English words are matched by their Snowball stem ("dogs" ~ "dog"), or exactly wh
 writes "=word" (so "training" is no train); identifiers are split (`find_max` -> "find", "max").
 Chinese members of two or more characters are matched as substrings, longest first (so "春节"
 is the festival, not spring); one-character members ("猫", "秋") only as a whole jieba word, so
-"上海" holds no sea. Each text is read once (cached).
+"上海" holds no sea. The named things of a kind (named_kinds.py: rivers, festivals, dishes, git
+commands …) are found beside them by a second lexicon, English exactly. Each text is read once (cached).
 """
 
 from __future__ import annotations
