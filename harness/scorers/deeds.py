@@ -15,7 +15,7 @@
   "IndentationError") and the answer opens on another one ("A KeyError means…", "NameError 表示…") and
   never names the asked one;
 - **the opposite** (`opposite`): the request asks for one end of a pair ("closest", "fall", "最小") and
-  the answer's first sentence gives the other ("Neptune is the farthest planet", "The Berlin Wall went up
+  the answer's first clause gives the other ("Neptune is the farthest planet", "The Berlin Wall went up
   on…", "面积最大的是新疆"), never saying the asked one.
 
 They read only the answer's opening: a good answer may mention other years, works and errors further on.
@@ -27,6 +27,7 @@ import re
 
 from harness.scorers.subject import zh_words
 from harness.scorers.terms import stem
+from harness.scorers.text import has_cjk
 
 _YEAR_RE = re.compile(r"(?<!\d)(1[0-9]{3}|20[0-9]{2})(?!\d)")
 _CLAUSE_END_RE = re.compile(r"(?<=[.!?;])\s|[。！？；\n]")
@@ -164,8 +165,6 @@ _OPPOSITES_ZH = (
     ("最近", "最远"), ("最大", "最小"), ("最长", "最短"), ("最高", "最低|最矮"), ("最早", "最晚"), ("最快", "最慢"),
     ("最热", "最冷"), ("最深", "最浅"), ("最多", "最少"), ("出生", "去世|逝世"), ("倒塌|拆除", "修建|建造|建成"),
 )
-_SENTENCE_RE = re.compile(r"(?<=[.!?])\s|[。！？\n]")
-_ZH_RE = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _alt(words: str, zh: bool) -> re.Pattern[str]:
@@ -177,10 +176,9 @@ _PAIRS = {zh: [(_alt(a, zh), _alt(b, zh)) for a, b in (_OPPOSITES_ZH if zh else 
 
 def opposite(prompt: str, answer: str) -> tuple[str, str] | None:
     """(the asked word, its opposite) when the request asks for one end of a pair and the answer's first
-    sentence gives the other, never saying the asked one; else None."""
-    zh = bool(_ZH_RE.search(prompt))
-    head = _SENTENCE_RE.split(answer.strip(), 1)[0]
-    for a, b in _PAIRS[zh]:
+    clause gives the other, never saying the asked one; else None."""
+    head = first_clause(answer)
+    for a, b in _PAIRS[has_cjk(prompt)]:
         for asked, other in ((a, b), (b, a)):
             x, y = asked.search(prompt), other.search(head)
             if x and y and not other.search(prompt) and not asked.search(answer):
