@@ -698,3 +698,16 @@ def test_an_announced_task_that_leaves_out_the_asked_one_fails(turns, answers, s
 def test_an_announced_paraphrase_or_rework_is_no_other_task(turns, answers):
     passed, reason = verdict(turns, answers)
     assert passed is not False, reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers",
+    [
+        (["有什么和国际象棋类似的棋类游戏？"], ["可以试试围棋：同样是两人对弈，规则简单，变化却极多。"]),
+        (["I've done IELTS already; what other English test do UK universities accept?"], ["TOEFL iBT is accepted by most UK universities, usually with a score of 90 to 100."]),
+    ],
+)
+def test_another_named_thing_of_the_kind_asked_for_is_the_answer(turns, answers):
+    """Asking for another member of a kind ("类似的棋类游戏", "what other test") makes naming one the answer."""
+    passed, reason = verdict(turns, answers)
+    assert passed is not False, reason

@@ -69,6 +69,19 @@ ASKED_FOR: dict[str, str] = {
     "finance_product": r"\bproducts?\b|\binvest|\bloans?\b|理财|产品|投资",
     "appliance_gadget": r"\bappliances?\b|\bgadgets?\b|\bbuy\b|电器|买什么",
     "math_shape_formula": r"\bshapes?\b|\bformulas?\b|形状|公式",
+    "app_platform": r"\bapps?\b|\bplatforms?\b|\bsoftware\b|软件|应用|平台",
+    "board_card_game": r"\bgames?\b|游戏|棋|牌",
+    "video_game": r"\bgames?\b|游戏",
+    "car_model_brand": r"\bcars?\b|\bbrands?\b|\bmodels?\b|车|品牌",
+    "phone_computer_model": r"\bphones?\b|\blaptops?\b|\bcomputers?\b|\bmodels?\b|手机|电脑|笔记本|型号",
+    "container_kitchenware": r"\bpans?\b|\bpots?\b|\bcookware\b|\butensils?\b|\bmugs?\b|锅|厨具|杯",
+    "exam_test": r"\bexams?\b|\btests?\b|考试",
+    "file_format": r"\bformats?\b|格式",
+    "music_genre": r"\bgenres?\b|\bmusic\b|\bstyles?\b|音乐|曲风|风格",
+    "performing_art_dance": r"\bdances?\b|\bshows?\b|\bperformances?\b|舞|演出|表演|节目",
+    "personal_care_cosmetic": r"\bproducts?\b|护肤品|化妆品|用什么",
+    "pet_small_animal": r"\bpets?\b|\banimals?\b|宠物|动物",
+    "transport_service": r"\btransport|\bget (?:there|to)\b|\bhow (?:do|can|should) i get\b|交通|怎么去|坐什么",
 }
 
 
