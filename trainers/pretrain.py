@@ -19,6 +19,7 @@ from rich.progress import Progress
 from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerBase
 
 from harness.config import available_cores
+from trainers import copy_circuit
 
 
 @dataclass
@@ -39,13 +40,15 @@ class PretrainOptions:
     seed: int = field(default=0, metadata={"help": "seed for weights init and data order"})
     bf16_autocast: bool | None = field(default=None, metadata={"help": "bf16 matmuls (fp32 weights); None = when the CPU/GPU supports it"})
     threads: int | None = field(default=None, metadata={"help": "torch CPU threads; None = the cores this process may use"})
+    copy_circuit: bool = field(default=False, metadata={"help": "wire an induction head in (trainers/copy_circuit.py): "
+                                                                 "attention biases, untied lm_head"})
 
 
 HEAD_DIM = 64
 
 
 def build_model(opts: PretrainOptions, tokenizer: PreTrainedTokenizerBase) -> LlamaForCausalLM:
-    heads = opts.num_heads or opts.hidden_size // HEAD_DIM
+    heads = opts.num_heads or (2 if opts.copy_circuit else opts.hidden_size // HEAD_DIM)
     if heads < 1:
         raise ValueError(f"need at least one attention head of {HEAD_DIM} dims")
     config = LlamaConfig(
@@ -58,13 +61,19 @@ def build_model(opts: PretrainOptions, tokenizer: PreTrainedTokenizerBase) -> Ll
         head_dim=HEAD_DIM,
         max_position_embeddings=opts.max_position_embeddings,
         rms_norm_eps=1e-5,
-        tie_word_embeddings=True,  # a third of the weights at this size; vLLM's Llama supports tying
+        # tied: a third of the weights at this size (vLLM's Llama supports tying); the copy circuit needs
+        # its own output columns
+        tie_word_embeddings=not opts.copy_circuit,
+        attention_bias=opts.copy_circuit,
         bos_token_id=tokenizer.bos_token_id,
         eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id,
         dtype="float32",
     )
-    return LlamaForCausalLM(config)
+    model = LlamaForCausalLM(config)
+    if opts.copy_circuit:
+        copy_circuit.wire(model, copy_circuit.CircuitLayout(hidden_size=opts.hidden_size), tokenizer.bos_token_id)
+    return model
 
 
 def pack(docs: Sequence[str], tokenizer: PreTrainedTokenizerBase, seq_len: int) -> torch.Tensor:
@@ -126,6 +135,8 @@ def pretrain(
 
     blocks = pack(docs, tokenizer, opts.seq_len)
     model = build_model(opts, tokenizer).to(device)
+    layout = copy_circuit.layout_of(model)
+    freezer = copy_circuit.Freezer(model, layout) if layout else None
     optim = torch.optim.AdamW(model.parameters(), lr=opts.learning_rate, betas=(0.9, 0.95),
                               weight_decay=opts.weight_decay)
     steps_per_epoch = max(1, len(blocks) // opts.batch_size)
@@ -149,6 +160,8 @@ def pretrain(
         torch.nn.utils.clip_grad_norm_(model.parameters(), opts.grad_clip)
         optim.step()
         optim.zero_grad(set_to_none=True)
+        if freezer is not None:
+            freezer.restore()
         losses.append(loss.item())
         if progress is not None and task is not None:
             progress.update(task, advance=1, info=f"loss {sum(losses[-20:]) / len(losses[-20:]):.3f}")

@@ -39,6 +39,7 @@ from transformers.trainer_utils import get_last_checkpoint
 from trl import SFTConfig, SFTTrainer
 
 from harness.config import available_cores
+from trainers import copy_circuit
 from trainers.chat_template import DEFAULT_CHAT_TEMPLATE, IM_END, add_chat_template, set_eos
 from trainers.options import LoraOptions, SFTOptions, check_trl_args  # SFTOptions: callers still import it from here
 from trainers.progress import RichStepCallback
@@ -79,6 +80,16 @@ def split_rows(rows: Sequence[dict[str, Any]], ratio: float, seed: int) -> tuple
     n_eval = min(len(rows) - 1, max(1, round(len(rows) * ratio)))
     held = set(order[:n_eval])
     return [r for i, r in enumerate(rows) if i not in held], [r for i, r in enumerate(rows) if i in held]
+
+
+class KeepWired(TrainerCallback):
+    """Puts the copy circuit's wired weights back after each optimizer step (weight decay moves them)."""
+
+    def __init__(self, freezer: copy_circuit.Freezer):
+        self.freezer = freezer
+
+    def on_step_end(self, args, state, control, **kwargs):  # noqa: ANN001, ANN003 - HF signature
+        self.freezer.restore()
 
 
 class CountingSFTTrainer(SFTTrainer):
@@ -269,6 +280,9 @@ def train_sft(
     added = prepare_chat_model(model, tokenizer, opts.chat_template)
     train_rows, eval_rows = split_rows(rows, opts.eval_ratio, opts.seed)
     use_lora = lora is not None and lora.enabled
+    layout = copy_circuit.layout_of(model)
+    if layout is not None and not use_lora:  # a wired base (the demo's) keeps its circuit as it is
+        callbacks = [*callbacks, KeepWired(copy_circuit.Freezer(model, layout))]
     peft_config = lora_config(lora, added, model) if use_lora else None
 
     out = Path(out_dir)
