@@ -30,7 +30,9 @@ from harness.errors import HarnessError
 # v3: the recipe of v2; the demo suite asks every held-out fact, so the SFT rows are decontaminated (and
 # the training report fingerprinted) against the new suite, which needs a rebuild.
 # v4: no copy practice in the corpus (it taught no copying), 600 SFT dialogues instead of 900: 18% faster.
-RECIPE_VERSION = "v4"
+# v5: a wired copy circuit in the base (trainers/copy_circuit.py), factual answers that restate their
+# subject, 900 SFT dialogues: the SFT recalls what the user said.
+RECIPE_VERSION = "v5"
 MARKER = "BUILD.json"
 # The suites the SFT rows are checked against (as `harness train` does by default for built-in suites).
 DECONTAMINATE_AGAINST = ("demo", "core")
@@ -49,14 +51,30 @@ class Recipe:
     seed: int = field(default=0, metadata={"help": "one seed for corpus, weights, data order"})
 
 
-# Tuned on 2 CPU cores (issue K). A 1.6M-parameter model, ~850 pretraining steps. hidden 128 = 2 heads of
-# 64 (vLLM's CPU attention wants head_dim >= 64). What makes the held-out facts answerable:
+# Tuned on 2 CPU cores (issue K). A 2.6M-parameter model, ~850 pretraining steps, hidden 160 with 2 heads of
+# 64 a layer (vLLM's CPU attention wants head_dim >= 64).
+# Recall (v5): the base has a copy circuit wired in (trainers/copy_circuit.py: an induction head in plain
+# Llama weights, 72 of the 160 residual dims, an untied lm_head; everything else trains around it),
+# because copying from the context is what a model this small never learns (v2-v4: what was tried is
+# below). With it the SFT model says back what the user said, and restating an answer's subject works
+# again ("The capital of Peru is Lima.": the subject is copied, the fact hangs off it). Measured on the
+# AVX-512 VM, 2026-12-02, SFT model, factual / multi-turn recall of the demo suite (84 / 16 cases), base
+# factual in brackets: v4 (no circuit, pronoun answers) 83.3% / 12.5% (6.0%); circuit, pronoun answers
+# 59.5% / 37.5% (51.2%); restated answers 72.6% / 56.2%; the sink's query trained and the copy's output
+# doubled 79.8% / 50.0% (48.8%); 900 dialogues instead of 600 83.3% / 75.0%: this is v5. Not adopted: SFT
+# lr 1e-3 (58.3% / 50.0%); the induction head's free value dims trained (a third build: 72.6% / 50.0%,
+# answers that ran on into corpus text); "favorite word" dialogues (75.0% / 43.8% on that build). The
+# base now states many facts in its continuation ("…The capital city of France is Paris."), so its
+# correctness is far above v4's; the SFT model still leads on every family. One build each, so small
+# differences are noise: a small change to the base (the free value dims) moved the base's own factual
+# score from 48.8% to 26.2%. v5 builds in 296 s (pretraining 206 s, SFT 77 s), bit-identical on a rebuild.
+# What makes the held-out facts answerable:
 # - the corpus states every fact in several paraphrases and orders (entity biographies, corpus.py);
 # - the tokenizer keeps every Chinese name whole (facts.zh_words), so "法国" is one token as "France" is:
 #   knowledge hangs off the entity's token, and a question reaches it by attending to that token;
-# - factual SFT answers name the subject by a pronoun ("Its capital is Oslo."): the answer's value comes
-#   from the base's knowledge of the entity in the question, with no need to copy the entity first, which
-#   a model this small does poorly (measured: restated answers, factual 14-43% in earlier runs;
+# - (v3-v4, before the circuit) factual SFT answers named the subject by a pronoun ("Its capital is Oslo."):
+#   the answer's value comes from the base's knowledge of the entity in the question, with no need to
+#   copy the entity first, which a model this small did poorly without the circuit (measured: restated answers, factual 14-43% in earlier runs;
 #   pronoun answers: 84.5% of the 84 held-out facts in the v3 build, base 4.8%; the experiments of
 #   issue K are kept in the history of branch demo-knowledge2);
 # - build time (2 cores): v4 drops what did not work and keeps what did, measured build by build on the demo
@@ -72,7 +90,7 @@ class Recipe:
 #   batches do not help: 32 blocks a step cost 21.8 ms a token against 19.4 ms for 16 (8: 18.5 ms);
 #   torch.compile saves 8% a step and costs 17 s to compile.
 # - SFT lr 5e-4 for 2 epochs teaches the form without overwriting what pretraining stored.
-# What it cannot do: recall what the user said (6.2% in v3, 12.5% in v2: the follow-ups only). That needs
+# What v2-v4 could not do: recall what the user said (6.2% in v3, 12.5% in v2: the follow-ups only). That needs
 # copying from the context, and this base never learns to copy: measured on the v2 base, the loss on a
 # repeated run of random tokens equals the first run's (13.3 vs 13.2 nats), and "My name is X. … So, my
 # name is" is predicted independently of X. Training this model 400-1000 steps on pure name-repeating
@@ -99,10 +117,10 @@ FULL = Recipe(
     name="full",
     corpus_scale=1.0,
     vocab_size=4096,
-    pretrain={"hidden_size": 128, "num_layers": 4, "intermediate_size": 512, "seq_len": 128, "batch_size": 16,
-              "epochs": 2.7, "learning_rate": 3e-3},
+    pretrain={"hidden_size": 160, "num_layers": 4, "intermediate_size": 512, "seq_len": 128, "batch_size": 16,
+              "epochs": 2.7, "learning_rate": 3e-3, "copy_circuit": True},
     sft={"epochs": 2.0, "learning_rate": 5e-4, "batch_size": 16},
-    sft_data={"multiturn": 600, "style": "pronoun", "wide": True, "recall_share": 0.625},
+    sft_data={"multiturn": 900, "style": "restate", "wide": True, "recall_share": 0.625},
 )
 # The slow test's build: same pipeline, a smaller model and less data (about a minute on 2 cores).
 REDUCED = Recipe(
