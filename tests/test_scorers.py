@@ -123,6 +123,10 @@ def test_sentences_tokens_counts():
         ("Python中的列表和元组有什么区别？", "Python中的列表和元组有以下区别：\n1. 列表可变\n2. 元组不可变"),
         ("Write a haiku about the sea.", "Here is a haiku about the sea:\nWaves crash on the shore."),
         ("你好", "你好！有什么可以帮您？"),  # too short to judge
+        # said back to the user in the second person: an acknowledgement, not an echo
+        ("My name is Olivia.", "Hello, your name is Olivia. Nice to meet you!"),
+        ("I live in Chengdu.", "So you live in Chengdu. It sounds like a nice place."),
+        ("我住在杭州。", "你住在杭州。那是一座很不错的城市。"),
     ],
 )
 def test_echo_passes(prompt, answer):
@@ -137,6 +141,9 @@ def test_echo_passes(prompt, answer):
         ("法国的首都是哪里？", "法国的首都是哪里？德国的首都是柏林，意大利的首都是罗马…"),
         ("帮我写一封感谢信。", "帮我写一封感谢信。感谢信是一种礼貌的书信形式，用于表达感谢。"),
         ("Write a haiku about the sea.", "Q: Write a haiku about the sea.\nA: Write a haiku about the sky."),
+        # the speaker's own words kept: still an echo
+        ("My name is Olivia.", "My name is Olivia. I live in Paris."),
+        ("我住在杭州。", "我住在杭州。我喜欢西湖。"),
     ],
 )
 def test_echo_fails(prompt, answer):

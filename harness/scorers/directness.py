@@ -155,10 +155,29 @@ def echo_ratio(prompt: str, answer: str, prompt_tokens: Sequence[str] | None = N
             continue
         reach = e
         break
-    if reach < 0:
+    if reach < 0 or _addressed_back(P, A, pos, reach):
         return 0.0
     matched = sum(1 for i in pos if i <= reach)
     return matched / len(P)
+
+
+# A statement said back to the user in the second person ("My name is Olivia." -> "Hello, your name is
+# Olivia.", "我住在杭州。" -> "你住在杭州。") acknowledges it; an echo keeps the speaker's own words.
+_FIRST_PERSON = frozenset({"i", "my", "me", "mine", "we", "our", "us", "我"})
+_SECOND_PERSON = frozenset({"you", "your", "yours", "你", "您"})
+
+
+def _addressed_back(P: Sequence[str], A: Sequence[str], pos: dict[int, int], reach: int) -> bool:
+    """Some first-person word of the echoed prompt span is unmatched, and where it would sit in the
+    answer (between the matches around it) stands a second-person word."""
+    for i in range(reach + 1):
+        if P[i] not in _FIRST_PERSON or i in pos:
+            continue
+        lo = max((pos[j] for j in range(i) if j in pos), default=-1)
+        hi = min((pos[j] for j in range(i + 1, reach + 1) if j in pos), default=len(A))
+        if any(t in _SECOND_PERSON for t in A[lo + 1:hi]):
+            return True
+    return False
 
 
 def check_echo(prompt: str, answer: str, out: TurnOutput, ctx: TurnContext) -> TurnVerdict | None:
