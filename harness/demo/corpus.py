@@ -387,8 +387,9 @@ def entity_sentences(lang: str) -> dict[str, list[str]]:
     return out
 
 
-def essays(rng: random.Random, qas: list[QA], n: int) -> Iterator[Doc]:
-    """A question on the first line, then a long run-on essay that drifts away from it."""
+def essays(rng: random.Random, qas: list[QA], n: int, own_facts: float = 1.0) -> Iterator[Doc]:
+    """A question on the first line, then a long run-on essay that drifts away from it. `own_facts`: the
+    share of factual essays that state facts of the question's subject before drifting."""
     facts = {"en": fact_pool("en"), "zh": fact_pool("zh")}
     by_entity = {"en": entity_sentences("en"), "zh": entity_sentences("zh")}
     names = {"en": {}, "zh": {}}
@@ -408,7 +409,8 @@ def essays(rng: random.Random, qas: list[QA], n: int) -> Iterator[Doc]:
                 sents[0] = (f"This question concerns {subject}." if lang == "en" else f"这个问题涉及{subject}。")
             if qa.category == "factual":
                 pool = facts[lang]
-                own = by_entity[lang].get(qa.entity, [])
+                # (no draw at 1.0: the corpus of a recipe that does not use the knob stays as it was)
+                own = by_entity[lang].get(qa.entity, []) if own_facts >= 1 or rng.random() < own_facts else []
                 sents += rng.sample(own, k=min(len(own), 3))
                 for ent in rng.sample(pool, k=rng.randint(3, 6)):
                     sents.append(rng.choice(ent))
@@ -605,7 +607,8 @@ def mini_stories(rng: random.Random, n: int) -> Iterator[Doc]:
 Generator = Callable[..., Iterator[Doc]]
 
 
-def generate_corpus(seed: int = 0, scale: float = 1.0, stories: int = 400, bios: int = 12, n_articles: int = 15) -> list[Doc]:
+def generate_corpus(seed: int = 0, scale: float = 1.0, stories: int = 400, bios: int = 12, n_articles: int = 15,
+                    essay_own_facts: float = 1.0) -> list[Doc]:
     """All pretraining documents (plain text, no BOS/EOS), shuffled with `seed`. Deterministic."""
     rng = random.Random(seed)
     qas = all_qas()
@@ -618,7 +621,7 @@ def generate_corpus(seed: int = 0, scale: float = 1.0, stories: int = 400, bios:
     docs += entity_bios(rng, k(bios))
     docs += fact_lists(rng, k(15))
     docs += quiz_sheets(rng, qas, k(150))
-    docs += essays(rng, qas, k(150))
+    docs += essays(rng, qas, k(150), essay_own_facts)
     docs += letters(rng, k(6))
     docs += howtos(rng, k(4))
     docs += code_listings(rng, k(8))
