@@ -180,6 +180,8 @@ def test_evidence_never_crashes(q, a):
     announced(a)
     anchors(a)
     verdict([q or "x"], [a])
+    verdict(["What is the capital of Sweden?", f"And what about {q}?"], ["Stockholm.", a])  # a swapped follow-up
+    verdict(["北京有哪些好玩的地方？", f"那{q}呢？"], ["故宫。", a])
 
 
 def test_labelled_set_numbers(monkeypatch):
@@ -711,3 +713,37 @@ def test_another_named_thing_of_the_kind_asked_for_is_the_answer(turns, answers)
     """Asking for another member of a kind ("类似的棋类游戏", "what other test") makes naming one the answer."""
     passed, reason = verdict(turns, answers)
     assert passed is not False, reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers, old, new",
+    [
+        (["What is the capital of Sweden?", "And what about Portugal?"],
+         ["The capital of Sweden is Stockholm.", "The capital of Sweden is Stockholm."], "Sweden", "Portugal"),
+        (["北京有哪些好玩的地方？", "那上海呢？"], ["北京有故宫、长城和颐和园。", "北京好玩的地方还有天坛和南锣鼓巷。"], "北京", "上海"),
+        (["介绍一下故宫。", "那颐和园呢？"], ["故宫是明清两代的皇宫。", "故宫分为外朝和内廷两部分，外朝以太和殿为中心。"], "故宫", "颐和园"),
+        (["Give me a weekend trip idea from San Diego.", "What about one from Los Angeles?"],
+         ["Julian, a mountain town an hour away.", "From San Diego, Borrego Springs is a lovely desert escape."], "San Diego", "Los Angeles"),
+    ],
+)
+def test_a_follow_up_that_swaps_the_subject_fails_an_answer_about_the_old_one(turns, answers, old, new):
+    """"And what about Portugal?" answered about Sweden again: the commonest slip of a chat model in a dialogue."""
+    passed, reason = verdict(turns, answers)
+    assert passed is False and f"{old!r} again" in reason and repr(new) in reason, reason
+
+
+@pytest.mark.parametrize(
+    "turns, answers",
+    [
+        (["What is the capital of Sweden?", "And what about Portugal?"], ["Stockholm.", "The capital of Portugal is Lisbon."]),
+        (["北京有哪些好玩的地方？", "那上海呢？"], ["故宫和长城。", "上海有外滩和豫园，比北京更有现代感。"]),  # names both: on topic
+        # another condition of the same subject, not another subject
+        (["What is the boiling point of water at sea level?", "And at the top of Mount Everest?"],
+         ["100 °C.", "On the summit of Everest water boils at only about 70 °C."]),
+        (["What is the boiling point of water at sea level?", "And in Fahrenheit?"], ["100 °C.", "Water boils at 212 °F."]),
+        # a word of the old subject that the follow-up repeats is no evidence ("dynasty")
+        (["Who founded the Tang dynasty?", "And what about the Han dynasty?"], ["Li Yuan.", "The Han dynasty was founded by Liu Bang."]),
+    ],
+)
+def test_a_swapped_follow_up_answered_about_the_new_subject_or_a_new_condition_is_not_failed(turns, answers):
+    assert verdict(turns, answers)[0] is not False, verdict(turns, answers)

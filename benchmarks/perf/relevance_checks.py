@@ -71,7 +71,10 @@ on 2026-12-03 by a team member who saw neither the rules nor the other splits; t
 neighbour as examples, and 7 of its off-topic answers follow them: Spanish for French, the Tang for the Song, a
 poem about mountains for the sea, a cover letter for a resignation letter, the hip for the shoulder) was run once
 with the same rules (f66a6aa): precision 0.966, recall 0.764; without those 7 answers 0.963 / 0.748. The three
-held-back splits together (600 answers): precision 0.929, recall 0.630.
+held-back splits together (600 answers): precision 0.929, recall 0.630. Then holdout18's misses were read and it
+became tuning material: a follow-up that swaps the subject ("And what about Portugal?", "那上海呢？") answered
+about the earlier subject again fails (subject.swapped_in); all splits with holdout18 (3,730): 0.961 / 0.713 ->
+0.961 / 0.716 (6 more found, no new false alarm), holdout18 0.966 / 0.764 -> 0.967 / 0.791.
 """
 
 from __future__ import annotations

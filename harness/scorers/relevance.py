@@ -170,6 +170,12 @@ def judge(
     mirror = None if subject.question else mirrored_statement(prompt, answer, [*subject.specific, *subject.generic])
     if mirror:
         return True, f"answers what the user said about themselves (as {mirror!r})"
+    if subject.replaced:  # "And what about Portugal?" answered about Sweden again: the earlier turn's answer
+        names = frozenset(subject.named) | frozenset(extra or [])
+        old = None if _mentioned(answer, [*specific, *(extra or [])], names=names) else _mentioned(
+            answer, list(subject.replaced), related=False, names=frozenset(subject.replaced))
+        if old:
+            return False, f"answers about {old[0]!r} again; the follow-up asks about {_shown(specific)} instead"
     # a follow-up's own name replaces the inherited subject ("And what about Portugal?" after Sweden)
     asked = " ".join([prompt, *specific]) if subject.inherited and not subject_terms(prompt).named else prompt
     code = bool(ASKS_CODE_RE.search(prompt[:500])) or offtopic.has_code(answer)

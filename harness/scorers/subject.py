@@ -109,6 +109,7 @@ class Subject:
     positional: bool = False  # the specific terms were told apart from the generic ones (not all terms)
     question: bool = False  # the turn asks a question (a bare answer need not restate it)
     asks_for_name: bool = False  # who / where / which …: the answer may open with a name of its own
+    replaced: tuple[str, ...] = ()  # "And what about Portugal?": the earlier turns' names it replaces (Sweden)
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -277,15 +278,62 @@ def answer_entities(answer: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+# "And what about Portugal?", "What about one from Los Angeles?", "And from Ciampino?", "那埃及呢？", "换成上海呢？":
+# the same question again, of another thing (the group must hold the turn's own name)
+_SWAP_RE = re.compile(
+    r"^\W*(?:(?:and|ok(?:ay)?|so|now)[,\s]+)?(?:what|how)\s+about\s+(?P<en>[^?.!]{1,60})[?.!]?\s*$"
+    r"|^\W*and\s+(?P<and>[^?.!]{1,40})\?\s*$"
+    r"|^\W*(?:那|那么|如果是|换成)?(?P<zh>[^，。？?！!,]{1,15}?)(?:呢|怎么样)[？?]?\s*$",
+    re.I,
+)
+
+_CONDITION_RE = re.compile(r"\s*(?:in|at|on|from|to|for|during|with|without|by|under|over|after|before|near|inside|outside)\b|\s*(?:在|到|从|用)", re.I)
+
+
+def swapped_in(request: str) -> tuple[str, ...]:
+    """The names a follow-up puts in place of the earlier subject ("And what about Portugal?" -> Portugal),
+    or () when the turn is no such follow-up."""
+    m = _SWAP_RE.match(request.strip()[:120])
+    if not m:
+        return ()
+    said = next(g for g in m.groups() if g is not None)
+    if _CONDITION_RE.match(said):  # "And in Fahrenheit?", "And at the top of Mount Everest?": the same subject, elsewhere
+        return ()
+    return tuple(n for n in subject_terms(request).named if n in said)
+
+
 def points_back(request: str) -> bool:
     """The turn refers to something earlier (a pronoun, "there", "那里", "And …?")."""
     return _ANAPHOR_RE.search(request[:300]) is not None
+
+
+def _swapped_subject(own: Subject, new: tuple[str, ...], prompts: list[str] | tuple[str, ...]) -> Subject:
+    """"What is the capital of Sweden?" … "And what about Portugal?": the subject is Portugal, the relation
+    (capital) comes from the turn that set the subject, and Sweden is what it replaces."""
+    relation, old = list(own.generic), []
+    for k in range(len(prompts) - 2, -1, -1):
+        prev = subject_terms(prompts[k])
+        # what it replaces: the names, and the subject's own terms where they were told apart from the relation
+        # (or are all there is: "介绍一下故宫。"); "Beijing's history" must not make "history" a replaced word
+        sole = prev.positional or len(prev.terms) == 1
+        old += [*prev.named, *(prev.specific if sole else ())]
+        relation += [t for t in prev.terms if t not in old]
+        if prev.terms and not points_back(prompts[k]) and not swapped_in(prompts[k]):
+            break  # that turn set the subject
+    return Subject(
+        new, tuple(t for t in dict.fromkeys(relation) if t not in new), new, inherited=True, positional=True,
+        question=own.question, asks_for_name=own.asks_for_name,
+        replaced=tuple(t for t in dict.fromkeys(old) if t.lower() not in prompts[-1].lower() and not any(t in n or n in t for n in new)),
+    )
 
 
 def conversation_subject(prompts: list[str] | tuple[str, ...], answers: list[str] | tuple[str, ...]) -> Subject:
     """The subject of the last user turn, inherited from the turns before it when it points back or
     names nothing of its own."""
     own = subject_terms(prompts[-1])
+    new = swapped_in(prompts[-1]) if len(prompts) > 1 else ()
+    if new:
+        return _swapped_subject(own, new, prompts)
     if len(prompts) == 1 or (not points_back(prompts[-1]) and (own.named or len(own.terms) >= 2)):
         return own
     specific, generic, named = list(own.specific), list(own.generic), list(own.named)
