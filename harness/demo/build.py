@@ -85,7 +85,9 @@ class Recipe:
 # recall dialogues 71.4% / 75.0%, format 81.2%, relevance 71.6%. v6's relevance is 78.4%: every English
 # "Which continent is France in?" is answered about another country ("Slovakia is in Europe."), since
 # the answer's first word would have to be copied with nothing before it to key the induction head
-# ("法国位于哪个大洲？" opens with the country, and the Chinese answers were right 10 times of 10).
+# ("法国位于哪个大洲？" opens with the country, and the Chinese answers were right 10 times of 10). v6 builds
+# in 309 s alone (pretraining 214 s, SFT 80 s) and in 278 s within `make demo` on a fresh clone (5 min 36 s
+# with the installs), bit-identical weights both times.
 # What makes the held-out facts answerable:
 # - the corpus states every fact in several paraphrases and orders (entity biographies, corpus.py);
 # - the tokenizer keeps every Chinese name whole (facts.zh_words), so "法国" is one token as "France" is:
