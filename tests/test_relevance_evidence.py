@@ -747,3 +747,32 @@ def test_a_follow_up_that_swaps_the_subject_fails_an_answer_about_the_old_one(tu
 )
 def test_a_swapped_follow_up_answered_about_the_new_subject_or_a_new_condition_is_not_failed(turns, answers):
     assert verdict(turns, answers)[0] is not False, verdict(turns, answers)
+
+
+def test_a_word_split_at_its_capitals_is_read_whole():
+    """"JavaScript" is no "Java": the lexicon looks a one-piece word up whole before its capitalised parts."""
+    assert [(m.word, m.category) for m in members("What's the easiest way to learn JavaScript?")] == [("JavaScript", "codelang")]
+    assert [m.word for m in members("Is Java still worth learning?")] == ["Java"]
+    assert competitor("How do I learn Java quickly?", "JavaScript runs in every browser and needs no install.")[:2] == ("Java", "JavaScript")
+
+
+def test_initialisms():
+    from harness.scorers.terms import initialisms, initialisms_used
+
+    assert {"GPU", "CPU"} <= initialisms("How is a graphics processing unit unlike a central processing unit?")
+    assert "JS" in initialisms("Teach me JavaScript") and "AI" in initialisms("Will artificial intelligence take my job?")
+    assert initialisms_used("The GPU has thousands of small cores.", "graphics processing unit") == {"GPU"}
+    assert not initialisms_used("Use the GPU.", "a central heating unit")
+
+
+@pytest.mark.parametrize(
+    "turns, answers",
+    [
+        (["What's the easiest way to learn JavaScript?"], ["Begin with JS basics: variables, loops and functions, then build a small page."]),
+        (["How is a graphics processing unit unlike a central processing unit?"],
+         ["A CPU has a few strong cores for varied work; a GPU has thousands of small ones for parallel maths."]),
+        (["What does the World Trade Organization do?"], ["The WTO sets the rules of trade between its member countries and settles disputes."]),
+    ],
+)
+def test_a_short_form_of_the_subject_is_a_mention(turns, answers):
+    assert verdict(turns, answers)[0] is not False, verdict(turns, answers)

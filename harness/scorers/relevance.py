@@ -47,7 +47,15 @@ from harness.scorers.subject import (
     zh_word_counts,
 )
 from harness.scorers.subject import zh_words as _jieba_words
-from harness.scorers.terms import EN_STOPWORDS, ZH_FUNCTION_CHARS, content_terms, en_terms, overlap, stem
+from harness.scorers.terms import (
+    EN_STOPWORDS,
+    ZH_FUNCTION_CHARS,
+    content_terms,
+    en_terms,
+    initialisms_used,
+    overlap,
+    stem,
+)
 from harness.scorers.text import crosses_language, find_any, normalize, snippet
 from harness.scorers.topics import group_words
 from harness.scorers.topics import members as topic_members
@@ -103,6 +111,9 @@ def mentions(answer: str, term: str, related: bool = True, chars: bool = True) -
                 return cand
         elif find_any(norm, [cand]) is not None:
             return cand
+    short = initialisms_used(answer, t) if related else frozenset()
+    if short:  # "JS" for "JavaScript", "GPU" for "graphics processing unit"
+        return min(short)
     if related and len(t) >= 3 and _ZH_RE.search(t):
         # a longer Chinese term is mentioned by one of its words ("感谢信" by "感谢", "大熊猫" by "熊猫")
         for part in zh_parts(t):
@@ -348,7 +359,7 @@ def _related(words: str, request: str) -> bool:
         return last in {w.lower() for w in re.findall(r"[A-Za-z_]\w*", request)}
     ours = content_terms(words)
     theirs = content_terms(request)
-    if not ours or ours & theirs:
+    if not ours or ours & theirs or initialisms_used(words, request):  # "CPU" for "central processing unit"
         return True
     return any(content_terms(a) & theirs for t in ours for a in _ALIASES.get(t, ())) or _mentioned(request, list(ours)) is not None
 

@@ -94,3 +94,29 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / min(len(a), len(b))
+
+
+_CAMEL_WORD_RE = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)+\b")
+_UPPER_WORD_RE = re.compile(r"\b[A-Z]{2,5}\b")
+
+
+@lru_cache(maxsize=4096)
+def initialisms(text: str) -> frozenset[str]:
+    """What a text's names would be shortened to: the initials of 2-4 content words in a row ("graphics
+    processing unit" -> GPU, "artificial intelligence" -> AI) and of a word's capitalised parts ("JavaScript"
+    -> JS)."""
+    out = {"".join(p[0] for p in re.findall(r"[A-Z][a-z]*", w)) for w in _CAMEL_WORD_RE.findall(text)}
+    run: list[str] = []
+    for w in [*re.findall(r"[A-Za-z]+", text[:2000]), ""]:
+        if w and w.lower() not in EN_STOPWORDS:
+            run.append(w)
+            continue
+        for n in range(2, 5):
+            out.update("".join(x[0] for x in run[i : i + n]).upper() for i in range(len(run) - n + 1))
+        run = []
+    return frozenset(out)
+
+
+def initialisms_used(answer: str, request: str) -> frozenset[str]:
+    """The capitalised short forms in `answer` that shorten words of `request` ("GPU" for "graphics processing unit")."""
+    return frozenset(_UPPER_WORD_RE.findall(answer[:5000])) & initialisms(request)

@@ -137,9 +137,26 @@ def _en_members(text: str, lex: _Lexicon, code: bool) -> list[Member]:
     keys = [_token_keys(t) for t, _ in toks]
     first = lex.en_first
     out, free = [], 0  # left to right, longest member first; `free`: the first token not yet taken
-    for i in [j for j, k in enumerate(keys) if k[0] in first or k[1] in first]:  # where a member can start
+    # a word written in one piece and split at its capitals ("JavaScript" -> "Java", "Script") is first looked
+    # up whole: "JavaScript" is no "Java"
+    whole = {}
+    for i, (tok, pos) in enumerate(toks):
+        j = i
+        while j + 1 < len(toks) and toks[j + 1][1] == toks[j][1] + len(toks[j][0]):
+            j += 1
+        if j > i and (i == 0 or toks[i - 1][1] + len(toks[i - 1][0]) != pos):
+            whole[i] = j
+    for i in sorted({*whole, *(j for j, k in enumerate(keys) if k[0] in first or k[1] in first)}):  # where a member can start
         if i < free:
             continue
+        if i in whole:
+            word = text[toks[i][1] : toks[whole[i]][1] + len(toks[whole[i]][0])]
+            hit = lex.en.get(_token_keys(word)[:1]) or lex.en.get(_token_keys(word)[1:])
+            if hit:
+                if hit[0] and (code or hit[0] not in CODE_CATEGORIES):
+                    out.append(Member(hit[0], hit[1], word, toks[i][1]))
+                free = whole[i] + 1
+                continue
         longest = max(first.get(keys[i][0], 0), first.get(keys[i][1], 0))
         for n in range(min(longest, len(toks) - i), 0, -1):
             run = keys[i : i + n]  # all exact, or all stemmed
