@@ -139,13 +139,13 @@ def _en_members(text: str, lex: _Lexicon, code: bool) -> list[Member]:
     out, free = [], 0  # left to right, longest member first; `free`: the first token not yet taken
     # a word written in one piece and split at its capitals ("JavaScript" -> "Java", "Script") is first looked
     # up whole: "JavaScript" is no "Java"
-    whole = {}
-    for i, (tok, pos) in enumerate(toks):
-        j = i
-        while j + 1 < len(toks) and toks[j + 1][1] == toks[j][1] + len(toks[j][0]):
-            j += 1
-        if j > i and (i == 0 or toks[i - 1][1] + len(toks[i - 1][0]) != pos):
-            whole[i] = j
+    whole: dict[int, int] = {}  # first token of a word in several pieces -> its last token
+    start = 0
+    for i in range(1, len(toks) + 1):
+        if i == len(toks) or toks[i][1] != toks[i - 1][1] + len(toks[i - 1][0]):
+            if i - 1 > start:
+                whole[start] = i - 1
+            start = i
     for i in sorted({*whole, *(j for j, k in enumerate(keys) if k[0] in first or k[1] in first)}):  # where a member can start
         if i < free:
             continue
