@@ -181,10 +181,9 @@ def judge(
     mirror = None if subject.question else mirrored_statement(prompt, answer, [*subject.specific, *subject.generic])
     if mirror:
         return True, f"answers what the user said about themselves (as {mirror!r})"
-    if subject.replaced:  # "And what about Portugal?" answered about Sweden again: the earlier turn's answer
-        names = frozenset(subject.named) | frozenset(extra or [])
-        old = None if _mentioned(answer, [*specific, *(extra or [])], names=names) else _mentioned(
-            answer, list(subject.replaced), related=False, names=frozenset(subject.replaced))
+    hit = _mentioned(answer, [*specific, *(extra or [])], names=frozenset(subject.named) | frozenset(extra or []))
+    if subject.replaced and not hit:  # "And what about Portugal?" answered about Sweden again: the earlier turn's answer
+        old = _mentioned(answer, list(subject.replaced), related=False, names=frozenset(subject.replaced))
         if old:
             return False, f"answers about {old[0]!r} again; the follow-up asks about {_shown(specific)} instead"
     # a follow-up's own name replaces the inherited subject ("And what about Portugal?" after Sweden)
@@ -214,7 +213,6 @@ def judge(
     own = list((subject_terms(prompt) if subject.inherited else subject).specific)
     if earlier and own and not _mentioned(answer, own) and offtopic.goes_on(prompt, answer, earlier):
         return False, f"goes on with the earlier turns' topic instead of {_shown(own)}"
-    hit = _mentioned(answer, [*specific, *(extra or [])], names=frozenset(subject.named) | frozenset(extra or []))
     indirect = _answered_indirectly(subject, prompt)
     own_subject = None if indirect else offtopic.announced(answer)
     if hit and not extra and not subject.inherited and not indirect:

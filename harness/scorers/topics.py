@@ -151,7 +151,8 @@ def _en_members(text: str, lex: _Lexicon, code: bool) -> list[Member]:
             continue
         if i in whole:
             word = text[toks[i][1] : toks[whole[i]][1] + len(toks[whole[i]][0])]
-            hit = lex.en.get(_token_keys(word)[:1]) or lex.en.get(_token_keys(word)[1:])
+            exact, stemmed = _token_keys(word)
+            hit = lex.en.get((exact,)) or lex.en.get((stemmed,))
             if hit:
                 if hit[0] and (code or hit[0] not in CODE_CATEGORIES):
                     out.append(Member(hit[0], hit[1], word, toks[i][1]))
