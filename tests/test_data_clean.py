@@ -325,9 +325,14 @@ def test_an_answer_that_reuses_the_questions_words_is_not_a_restatement():
         ex("2乘以5等于多少？", "2乘以5等于10。", 2, "zh"),
         ex("What is 9 plus 10?", "What is 9 plus 10?", 3),
         ex("2加4等于多少？", "2加4等于多少", 4, "zh"),
+        # the answer fills the question word's slot: 里 of 哪里 is no reuse (every other character is)
+        ex("拉脱维亚的首都是哪里？", "拉脱维亚的首都是里加。", 5, "zh"),
+        ex("拉脱维亚的首都是哪里？", "拉脱维亚的首都是哪里", 6, "zh"),
+        ex("Who wrote the novel Emma?", "Who wrote the novel Emma", 7),
     ]
-    r = clean(rows, [], CleanOptions())
-    assert {d.example_source for d in r.drops if d.reason == "restated_question"} == {"t.jsonl:3", "t.jsonl:4"}
+    r = clean(rows, [], CleanOptions(near_dedup=False))
+    restated = {d.example_source for d in r.drops if d.reason == "restated_question"}
+    assert restated == {"t.jsonl:3", "t.jsonl:4", "t.jsonl:6", "t.jsonl:7"}
 
 
 def test_the_example_alpaca_file_is_cleaned_with_every_fault_accounted_for(tmp_path):
@@ -344,12 +349,10 @@ def test_the_example_alpaca_file_is_cleaned_with_every_fault_accounted_for(tmp_p
     assert dropped["empty_answer"] == INJECTED["empty"] + INJECTED["whitespace"]
     assert dropped["placeholder_answer"] == INJECTED["placeholder"]
     assert dropped["repetitive_answer"] == INJECTED["looping"]
-    # every injected restatement (answer = the question) is found; a clean answer that repeats most of a
-    # long Chinese question ("拉脱维亚的首都是哪里？" -> "拉脱维亚的首都是里加。") may be flagged too
+    # every injected restatement (answer = the question) is found, and nothing else
     restated = {d.example_source for d in r.drops if d.reason == "restated_question"}
     injected = {e.source for e in loaded.examples if e.answer.strip() == e.prompt.strip()}
-    assert len(injected) == INJECTED["restates_question"] and injected <= restated
-    assert len(restated - injected) <= 1, restated - injected
+    assert len(injected) == INJECTED["restates_question"] and injected == restated
     assert dropped["exact_duplicate"] == INJECTED["exact_duplicate"]
     assert len(r.conflicts) == INJECTED["conflict"]
     # near duplicates: an answer with a courtesy added; of each such pair at most one row survives

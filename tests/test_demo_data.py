@@ -136,10 +136,9 @@ def test_sft_rows_are_decontaminated_against_demo_and_core(rows: list[dict], tmp
     assert report["counts"]["kept"] == len(kept) and len(kept) + report["counts"]["dropped"] == len(rows)
     assert report["dropped"]["contaminated"]["count"] == sum(d["rows_dropped"] for d in refs.values())
     other = {k: v for k, v in report["dropped"].items() if v["count"] and k != "contaminated"}
-    # The one other drop is known: "拉脱维亚的首都是里加。" for "拉脱维亚的首都是哪里？" shares all but "加" with
-    # its question (里 is in 哪里), so the cleaner's restatement rule takes it for an echo. The build keeps
-    # what the cleaner keeps; anything else dropped would be news.
-    assert other.keys() <= {"restated_question"} and sum(v["count"] for v in other.values()) <= 1, other
+    # The build keeps what the cleaner keeps; anything dropped but contamination would be news (the
+    # restatement rule once took "拉脱维亚的首都是里加。" for an echo of "拉脱维亚的首都是哪里？").
+    assert not other, other
     assert len(kept) >= 0.95 * len(rows)  # the generator keeps the suite's wording out; the check finds only stray n-grams
     (tmp_path / "training_report.json").write_text(json.dumps({"data": report}), encoding="utf-8")
     for ref in ("demo", "core"):

@@ -30,6 +30,14 @@ PLACEHOLDERS = frozenset(
 LOREM = "lorem ipsum"
 _SENTENCE = re.compile(r"[.!?。！？;；\n]+")
 _SPACE = re.compile(r"\s+")
+# Question words, left out of both texts when counting what the answer adds: an answer fills the slot
+# a question word holds, so "拉脱维亚的首都是里加。" for "拉脱维亚的首都是哪里？" adds 里加 (the 里 of 哪里
+# is no reuse), while an echo ("2加4等于多少") adds nothing once both lose the word.
+_QUESTION_WORDS = re.compile(
+    r"为什么|怎么样|怎么|怎样|如何|哪里|哪儿|哪个|哪些|哪|什么|多少|几|谁|吗|呢"
+    r"|\b(?:what|which|where|who|whom|whose|when|why|how)\b",
+    re.IGNORECASE,
+)
 
 
 def answers(ex: Example) -> list[tuple[str, str]]:
@@ -83,8 +91,8 @@ def restates(question: str, answer: str, opts: CleanOptions) -> float | None:
         return None
     if normalize(answer) == normalize(question):
         return 1.0
-    new = len(set(a) - set(q)) / len(set(a))
-    if new > opts.restate_new_share:
+    added = set(tokens(_QUESTION_WORDS.sub(" ", answer))) - set(tokens(_QUESTION_WORDS.sub(" ", question)))
+    if len(added) / len(set(a)) > opts.restate_new_share:
         return None
     similarity = SequenceMatcher(None, q, a, autojunk=False).ratio()
     return similarity if similarity >= opts.restate_jaccard else None
