@@ -173,11 +173,11 @@ def judge_plan(
 ):
     """What `--judge` will cost on these cases (calls, rough prompt tokens, reply tokens at most), before
     anything runs: answers are assumed at the token cap. `models`: 2 for compare, 1 for run."""
-    from harness.judge.requests import plan
+    from harness.judge.requests import effective_modes, plan
 
     cfg = _config(config)
     selected = _cases(suites, cfg, **filters)
-    modes = cfg.judge.modes if models == 2 else ["single"]
+    modes = effective_modes(cfg.judge.modes, models == 2)
     return plan(selected.cases, modes, models, cfg.run.max_tokens, cfg.judge.max_tokens)
 
 

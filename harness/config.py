@@ -169,7 +169,8 @@ class ModelEntry:
     hf: dict[str, Any] = field(default_factory=dict)  # [models.NAME.hf]: from_pretrained options
 
 
-JUDGE_MODES = ("single", "pairwise")
+JUDGE_MODES = ("single", "pairwise", "on_topic")
+DEFAULT_JUDGE_MODES = ("single", "pairwise")  # on_topic is asked for: it adds a call per answer
 
 
 @dataclass
@@ -180,8 +181,9 @@ class JudgeConfig:
         default=None, metadata={"help": "the judge: any model reference the runner takes (openai:M@URL, a directory, replay:FILE)"}
     )
     modes: list[str] = field(
-        default_factory=lambda: list(JUDGE_MODES),
-        metadata={"help": "single (a 1-10 grade per answer) and/or pairwise (base vs SFT, both orders); run uses single"},
+        default_factory=lambda: list(DEFAULT_JUDGE_MODES),
+        metadata={"help": "single (a 1-10 grade per answer), pairwise (base vs SFT, both orders), on_topic (is each "
+                          "answer about what was asked: judge:on_topic); run uses single and on_topic"},
     )
     max_tokens: int = field(default=512, metadata={"help": "token cap of one judge reply (rationale + verdict)"})
     temperature: float = field(default=0.0, metadata={"help": "judge decoding; 0 = greedy, reproducible"})
@@ -275,7 +277,7 @@ def _check_run_ranges(run: RunConfig, where: str) -> None:
 def check_judge(judge: JudgeConfig, where: str) -> None:
     bad = [m for m in judge.modes if m not in JUDGE_MODES]
     if bad or not judge.modes:
-        raise HarnessError(f"{where}: field 'modes' must list one or both of {', '.join(JUDGE_MODES)}, got {judge.modes!r}")
+        raise HarnessError(f"{where}: field 'modes' must list one or more of {', '.join(JUDGE_MODES)}, got {judge.modes!r}")
     for name, ok, want in (
         ("max_tokens", judge.max_tokens >= 1, "at least 1"),
         ("temperature", judge.temperature >= 0, "0 or more"),

@@ -72,6 +72,17 @@ class JudgeScore(_Doc):
     request: str | None = None  # the judge request's id (replay files match it)
 
 
+class JudgeTopic(_Doc):
+    """A judge's verdict on whether one answer is on topic (mode on_topic) and its reason; `error` and `raw`
+    as for a grade: an unreadable verdict is kept, never defaulted."""
+
+    on_topic: bool | None = None
+    rationale: str = ""
+    error: str | None = None
+    raw: str | None = None
+    request: str | None = None
+
+
 class JudgePreference(_Doc):
     """A pairwise verdict on one turn, asked in both orders (`ab`: base shown as A, `ba`: SFT shown as A).
     `preference` is the order-free result: an order-dependent verdict (`flipped`) counts as a tie."""
@@ -98,6 +109,7 @@ class TurnJudgement(_Doc):
     sft: JudgeScore | None = None
     output: JudgeScore | None = None  # run documents
     pair: JudgePreference | None = None
+    topic: dict[str, JudgeTopic] | None = None  # mode on_topic: per side ("base", "sft" or "output")
 
 
 class CaseResult(_Doc):

@@ -81,7 +81,8 @@ def verdict_text(r: dict[str, Any]) -> str:
 # ---------------------------------------------------------------------------------------------
 # the model judge (results.judge, cases[i].judge): a model's opinion, shown apart from the checks
 
-JUDGE_ROW_LABELS = {"judge:score": "mean grade, 1-10", "judge:win_rate": "SFT's pairwise win rate"}
+JUDGE_ROW_LABELS = {"judge:score": "mean grade, 1-10", "judge:win_rate": "SFT's pairwise win rate",
+                    "judge:on_topic": "answers the judge calls on topic"}
 PREFERENCE_TEXT = {"sft": "SFT preferred", "base": "base preferred", "tie": "tie"}
 
 
@@ -93,7 +94,7 @@ def judge_title(judge: dict[str, Any]) -> str:
 def judge_row(r: dict[str, Any]) -> dict[str, Any]:
     """A judge metric row as the shared formatters should show it: the win rate is a share (percent,
     Δ and CI in points); the grade a mean on the 1-10 scale, to two decimals."""
-    if r.get("name") == "judge:win_rate":
+    if r.get("name") in ("judge:win_rate", "judge:on_topic"):
         return {**r, "kind": "binary"}
     view = dict(r)
     for key in ("base", "sft", "delta", "ci_low", "ci_high", "value"):
@@ -149,6 +150,8 @@ def judge_summary_lines(judge: dict[str, Any]) -> list[str]:
         tests.append("grade: Wilcoxon signed-rank")
     if "judge:win_rate" in names:
         tests.append("win rate: sign test")
+    if "judge:on_topic" in names and any(r.get("p_value") is not None for r in judge.get("metrics") or []):
+        tests.append("on topic: McNemar")
     if tests:
         tests.append(f"Holm over the judge's {len(names)} rows")
         out.append("; ".join(tests))

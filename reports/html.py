@@ -473,8 +473,11 @@ def judge_html(results: dict[str, Any]) -> str:
     if not judge:
         return ""
     out = [f'<section class="judge-section" id="judge"><h2>{esc(judge_title(judge))}</h2>',
-           "<p class=muted>A model graded each answer (1-10)"
-           + (" and compared the two answers of each turn, asked in both orders" if "pairwise" in (judge.get("modes") or []) else "")
+           "<p class=muted>A model "
+           + " and ".join(what for mode, what in (
+               ("single", "graded each answer (1-10)"), ("on_topic", "said whether each answer is on topic"),
+               ("pairwise", "compared the two answers of each turn, asked in both orders"))
+               if mode in (judge.get("modes") or ["single"]))
            + ". Its rows are advisory: the default gate skips them.</p>"]
     rows = [r for r in judge.get("metrics") or [] if is_headline(r)]
     if rows and any("base" in r for r in rows):
@@ -533,6 +536,20 @@ def _judge_grade_html(slot: dict[str, Any] | None) -> str:
     slot = slot or {}
     why, raw = str(slot.get("rationale") or ""), slot.get("raw")
     parts = [f'<div class=judge>judge: <span class="{cls}">{esc(text)}</span>']
+    if why and (raw is None or why.strip() != str(raw).strip()):
+        parts.append(f" — <span class=why>{esc(why)}</span>")
+    parts.append(_raw_details("the judge's raw reply", raw))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _judge_topic_html(slot: dict[str, Any]) -> str:
+    """The judge's on-topic verdict on one answer and its reason (model text: escaped like any output)."""
+    said = slot.get("on_topic")
+    text = str(slot.get("error") or "no verdict") if said is None else ("yes" if said else "no")
+    cls = "unparsed" if said is None else "grade"
+    why, raw = str(slot.get("rationale") or ""), slot.get("raw")
+    parts = [f'<div class=judge>judge, on topic: <span class="{cls}">{esc(text)}</span>']
     if why and (raw is None or why.strip() != str(raw).strip()):
         parts.append(f" — <span class=why>{esc(why)}</span>")
     parts.append(_raw_details("the judge's raw reply", raw))
@@ -610,7 +627,11 @@ def _side_html(title: str, side: dict[str, Any], other: dict[str, Any],
         parts.append(f"<div class=turn-label>{esc(' · '.join(bits))}</div>")
         parts.append(f"<pre>{esc(_cut(text))}</pre>" if text else "<pre class=muted>(empty)</pre>")
         if judged and i + 1 in judged:
-            parts.append(_judge_grade_html(judged[i + 1].get(who)))
+            turn = judged[i + 1]
+            if who in turn or not turn.get("topic"):  # on_topic alone: no "not judged" grade line
+                parts.append(_judge_grade_html(turn.get(who)))
+            if (turn.get("topic") or {}).get(who):
+                parts.append(_judge_topic_html(turn["topic"][who]))
     parts.append(_checks_table(side, other))
     parts.append("</div>")
     return "".join(parts)

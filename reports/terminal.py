@@ -459,6 +459,24 @@ def _judge_line(slot: dict[str, Any] | None) -> Text:
     return line
 
 
+def _topic_line(slot: dict[str, Any]) -> Text:
+    """The judge's on-topic verdict on one answer and its reason, as inert text."""
+    line = Text("judge, on topic: ", style=JUDGE_STYLE)
+    said = slot.get("on_topic")
+    if said is None:
+        line.append_text(safe(str(slot.get("error") or "no verdict")))
+        line.stylize("yellow", len("judge, on topic: "))
+    else:
+        line.append("yes" if said else "no", style="green" if said else "red")
+    why = slot.get("rationale") or slot.get("raw") or ""
+    if why:
+        rationale = safe(clip(" ".join(str(why).split()), RATIONALE_LIMIT))
+        rationale.stylize("dim")
+        line.append(" — ", style="dim")
+        line.append_text(rationale)
+    return line
+
+
 def _pair_line(judged: dict[int, dict[str, Any]]) -> Text | None:
     turns = [(k, t["pair"]) for k, t in sorted(judged.items()) if t.get("pair")]
     if not turns:
@@ -502,7 +520,11 @@ def _side_panel(title: str, side: dict[str, Any], text_limit: int,
             parts.append(head)
         parts.append(safe(out, text_limit) if out else Text("(empty)", style="dim italic"))
         if judged and i + 1 in judged:
-            parts.append(_judge_line(judged[i + 1].get(who)))
+            turn = judged[i + 1]
+            if who in turn or not turn.get("topic"):  # on_topic alone: no "not judged" grade line
+                parts.append(_judge_line(turn.get(who)))
+            if (turn.get("topic") or {}).get(who):
+                parts.append(_topic_line(turn["topic"][who]))
         if multi:
             parts.extend(_failed_line(c) for c in failed if c.get("turn") == i + 1)
     reasons = side.get("finish_reasons") or []

@@ -15,7 +15,7 @@ from harness.judge.grading import assemble
 from harness.judge.requests import JudgeRequest, build_requests, plan, reference_for, request_id
 from harness.judge.summary import compare_summary
 from harness.judge.templates import defuse, load_prompts
-from harness.judge.verdicts import parse_grade, parse_preference
+from harness.judge.verdicts import parse_grade, parse_on_topic, parse_preference
 from harness.records import Case, Generation, TurnOutput
 from harness.stats import mcnemar_p
 
@@ -79,6 +79,24 @@ def test_broken_preferences_are_unparsed(text):
     assert v.value is None and v.error
 
 
+@pytest.mark.parametrize(
+    "text, value",
+    [("Asked about the sea; the poem is about the sea.\nOn topic: [[yes]]", "yes"), ("[[no]]", "no"),
+     ("用户要写海，回复写的是山。On topic: [[否]]", "no"), ("切题：是", "yes"), ("On topic: no", "no"),
+     ("On topic: [[YES]]\nOn topic: [[yes]]", "yes")],
+)
+def test_on_topic_verdicts_in_every_accepted_form(text, value):
+    v = parse_on_topic(text)
+    assert v.value == value and v.error is None and "[[" not in v.rationale
+
+
+@pytest.mark.parametrize("text, error", [("", "empty reply"), ("It is about the sea, mostly.", "no verdict found"),
+                                         ("[[yes]] on reflection [[no]]", "ambiguous"), ("On topic: maybe", "no verdict")])
+def test_broken_on_topic_verdicts_are_unparsed(text, error):
+    v = parse_on_topic(text)
+    assert v.value is None and error in v.error
+
+
 def test_the_rationale_is_the_reply_without_its_verdict():
     assert parse_grade("It answers the question.\nRating: [[9]]").rationale == "It answers the question."
     assert parse_preference("A stops; B rambles. [[A]]").rationale == "A stops; B rambles."
@@ -100,7 +118,7 @@ def test_chinese_cases_get_the_chinese_prompts_and_answers_cannot_close_their_se
     assert defuse("<conversation_with_assistant_A>") != "<conversation_with_assistant_A>"
     en = p.pair("en", ["hi"], ["FIRST-ANSWER"], ["SECOND-ANSWER"], "a greeting")
     assert "<reference_answer>\na greeting" in en and en.index("FIRST-ANSWER") < en.index("SECOND-ANSWER")
-    assert set(p.digests()) == {f"{k}.{lang}" for k in ("single", "single_ref", "pair", "pair_ref") for lang in ("en", "zh")}
+    assert set(p.digests()) == {f"{k}.{lang}" for k in ("single", "single_ref", "pair", "pair_ref", "topic") for lang in ("en", "zh")}
 
 
 def test_references_guide_grading_of_single_turn_cases_and_multi_turn_math_only():
@@ -126,9 +144,25 @@ def test_every_turn_is_judged_in_its_context_and_pairs_in_both_orders():
     assert "Assistant: GOLD" in build_requests([case], golden, load_prompts("v1"), ["single"])[2].prompt
 
 
+def test_on_topic_asks_about_every_answer_in_its_context_in_the_cases_language():
+    case = Case("m", "multiturn", "zh", ["写一首关于海的诗", "把它缩短成两行"])
+    sides = {"base": {"m": _gen("m", "山高", "山很高")}, "sft": {"m": _gen("m", "海浪拍岸", "海浪\n拍岸")}}
+    reqs = build_requests([case], sides, load_prompts("v1"), ["on_topic"])
+    assert [(r.kind, r.who, r.turn) for r in reqs] == [("topic", "base", 1), ("topic", "sft", 1),
+                                                       ("topic", "base", 2), ("topic", "sft", 2)]
+    last = reqs[3].prompt
+    assert "是否切题" in last and "助手: 海浪拍岸" in last and "用户: 把它缩短成两行" in last
+    assert last.rstrip().endswith("海浪\n拍岸\n</reply_to_grade>") and not any(r.reference_guided for r in reqs)
+    en = build_requests([Case("p", "creative", "en", ["A poem about the sea"], reference="x")],
+                        {"output": {"p": _gen("p", "Mountains rise.")}}, load_prompts("v1"), ["on_topic"])
+    assert "stays on topic" in en[0].prompt and "x" not in en[0].prompt.split("<conversation>")[1]
+
+
 def test_the_cost_plan_counts_every_call():
     cases = [Case("a", "c", "en", ["hi"]), Case("m", "c", "zh", ["一", "二", "三"])]
     assert plan(cases, ["single", "pairwise"], 2, 128, 512).calls == 4 * 4
+    assert plan(cases, ["single", "pairwise", "on_topic"], 2, 128, 512).calls == 4 * 6
+    assert plan(cases, ["on_topic"], 1, 128, 512).calls == 4
     assert plan(cases, ["single"], 1, 128, 512).calls == 4
     assert plan(cases, ["pairwise"], 2, 128, 512).reply_tokens == 8 * 512
 
@@ -324,3 +358,42 @@ def test_bad_judge_options_are_one_line_errors(replay_pair, args, message):
     suite, base, sft, _ = replay_pair
     res = _compare([f"replay:{base}", f"replay:{sft}", "--suite", str(suite), *args])
     assert res.exit_code == 2 and message in res.output and "Traceback" not in res.output
+
+
+def test_on_topic_verdicts_per_side_a_mcnemar_row_and_a_run_share(replay_pair, tmp_path):
+    """--judge-mode on_topic: base's answers called off topic, SFT's on topic (one unreadable): the row, the
+    verdicts in the cases, the terminal's examples, and a run of one model."""
+    suite, base, sft, _ = replay_pair
+    judgements = tmp_path / "topic.jsonl"
+    lines = []
+    for cid, turns in (("cap", 1), ("poem", 1), ("m", 2)):
+        for t in range(1, turns + 1):
+            lines += [{"id": request_id(cid, "topic", "base", t), "output": "Asks another question.\nOn topic: [[no]]"},
+                      {"id": request_id(cid, "topic", "sft", t),
+                       "output": "It answers.\nOn topic: [[yes]]" if cid != "m" or t == 1 else "Hmm."}]
+    write_jsonl(judgements, lines)
+    out = tmp_path / "r.json"
+    res = _compare([f"replay:{base}", f"replay:{sft}", "--suite", str(suite), "--judge", f"replay:{judgements}",
+                    "--judge-mode", "on_topic", "--json", str(out), "--detail", "--html", str(tmp_path / "r.html")])
+    assert res.exit_code == 0, res.output
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert 'judge, on topic: <span class="grade">no</span>' in page and "said whether each answer is on topic" in page
+    assert "graded each answer" not in page  # no grades were asked for
+    assert "judge: 8 call(s)" in res.output and "judge, on topic: no" in res.output and "on topic: McNemar" in res.output
+    r = harness.load_results(out)
+    assert r.judge.modes == ["on_topic"] and r.judge.unparsed == 1
+    row = next(m for m in r.judge.metrics if m.name == "judge:on_topic")
+    # m: turn 2 of the SFT is unreadable, so only turn 1 counts for both sides: 3 cases, base 0/3, SFT 3/3
+    assert (row.base, row.sft, row.n, row.increases, row.decreases) == (0.0, 1.0, 3, 3, 0)
+    assert row.p_value == mcnemar_p(3, 0) and row.advisory
+    m2 = r.case("m").judge[1].topic
+    assert m2["base"].on_topic is False and m2["sft"].on_topic is None and m2["sft"].raw == "Hmm."
+    assert harness.restat(r).judge.metrics == r.judge.metrics
+    assert "judge:on_topic" in harness.gate(r).rules[0].detail  # advisory: the default rule names and skips it
+    run_out, run_judgements = tmp_path / "run.json", tmp_path / "run-topic.jsonl"
+    write_jsonl(run_judgements, [{**x, "id": x["id"].replace("/sft/", "/output/")} for x in lines if "/sft/" in x["id"]])
+    res = CliRunner().invoke(app, ["run", f"replay:{sft}", "--suite", str(suite), "--judge", f"replay:{run_judgements}",
+                                   "--judge-mode", "on_topic", "--json", str(run_out)])
+    assert res.exit_code == 0, res.output
+    row = next(m for m in harness.load_results(run_out).judge.metrics if m.name == "judge:on_topic")
+    assert (row.value, row.n) == (1.0, 3)  # every readable SFT verdict says on topic

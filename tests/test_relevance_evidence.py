@@ -776,3 +776,32 @@ def test_initialisms():
 )
 def test_a_short_form_of_the_subject_is_a_mention(turns, answers):
     assert verdict(turns, answers)[0] is not False, verdict(turns, answers)
+
+
+def test_the_benchmark_measures_a_judge_on_the_last_answer_of_each_row(tmp_path, monkeypatch, capsys):
+    """`relevance_checks.py --judge`: one on-topic request per row, about its last answer only, and the
+    verdicts counted against the labels (an oracle judge that is wrong on one on-topic answer)."""
+    import json
+    from pathlib import Path
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks" / "perf"))
+    import relevance_checks as bench
+
+    from harness.judge.requests import request_id
+
+    rows = [json.loads(x) for x in bench.LABELLED[-1].read_text(encoding="utf-8").splitlines() if x.strip()]
+    wrong = next(r["id"] for r in rows if r["on_topic"])
+    replies = tmp_path / "topic.jsonl"
+    replies.write_text("".join(json.dumps({"id": request_id(r["id"], "topic", "output", len(r["turns"])),
+                                           "output": "Reason.\nOn topic: [[" + ("yes" if r["on_topic"] != (r["id"] == wrong) else "no") + "]]"})
+                               + "\n" for r in rows), encoding="utf-8")
+    split = rows[0]["split"]
+    monkeypatch.setattr(bench.sys, "argv", ["relevance_checks.py", "--split", split, "--judge", f"replay:{replies}",
+                                      "--judge-out", str(tmp_path / "again.jsonl")])
+    bench.main()
+    out = capsys.readouterr().out
+    off = sum(not r["on_topic"] for r in rows)
+    judge = out.split("the judge (replay:")[1]
+    assert f"precision {off / (off + 1):.3f}, recall 1.000" in judge.splitlines()[1]
+    assert f"{split}, the rules:" in out and "the judge where they do not judge" in out
+    assert len((tmp_path / "again.jsonl").read_text(encoding="utf-8").splitlines()) == len(rows)  # last turns only

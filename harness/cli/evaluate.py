@@ -50,7 +50,9 @@ JudgeOpt = Annotated[
     typer.Option("--judge", help="A model judge (any model reference: openai:M@URL, a dir, replay:FILE); docs/judge.md."),
 ]
 JudgeModeOpt = Annotated[
-    str | None, typer.Option("--judge-mode", help="single, pairwise, or single,pairwise (default: both; run: single).")
+    str | None,
+    typer.Option("--judge-mode", help="Comma-separated: single (1-10 grades), pairwise (base vs SFT), on_topic (is each "
+                                      "answer about what was asked). Default single,pairwise; run: single."),
 ]
 JudgeOutOpt = Annotated[
     Path | None, typer.Option("--judge-out", help="Save the judge's requests and replies (JSONL; replay them with --judge replay:FILE).")
@@ -304,6 +306,7 @@ def run(
     tp: TpOpt = None,
     dp: DpOpt = None,
     judge: JudgeOpt = None,
+    judge_mode: JudgeModeOpt = None,
     judge_out: JudgeOutOpt = None,
     yes: YesOpt = False,
 ) -> None:
@@ -315,7 +318,7 @@ def run(
             {"--config": config, **file_inputs(suite, [model, *([judge] if judge else [])])},
         )
         cfg = flags_config(config, backend, max_tokens, seed, temperature, no_cache, history, strict, tp, dp)
-        cfg = with_judge(cfg, judge, None, judge_out)
+        cfg = with_judge(cfg, judge, judge_mode, judge_out)
         selected = api.load_cases(suite, category, lang, limit, strict=cfg.run.replay_strict)
         print_notes(selected.notes)
         confirm_judge(cfg, selected, 1, yes)

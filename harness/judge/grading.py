@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from harness.config import HarnessConfig
-from harness.judge.requests import JudgeRequest, build_requests
+from harness.judge.requests import JudgeRequest, build_requests, effective_modes
 from harness.judge.templates import load_prompts
-from harness.judge.verdicts import parse_grade, parse_preference
+from harness.judge.verdicts import parse_grade, parse_on_topic, parse_preference
 from harness.records import Case, Generation, ModelSpec
 
 # How an order's verdict maps to a side: in `ab` base is shown as A, in `ba` SFT is.
@@ -59,8 +59,7 @@ def run_judge(
     from harness.runners import run_model
 
     prompts = load_prompts(cfg.judge.prompts)
-    # pairwise needs two models: one model (`run`) is graded, whatever the modes say
-    modes = [m for m in cfg.judge.modes if m == "single" or {"base", "sft"} <= set(sides)] or ["single"]
+    modes = effective_modes(cfg.judge.modes, {"base", "sft"} <= set(sides))
     requests = build_requests(cases, sides, prompts, modes)
     run = run_model(spec, judge_cases(requests), judge_settings(cfg), progress=progress)
     replies = {cid: g.turns[0].text for cid, g in run.generations.items() if g.turns}
@@ -95,6 +94,17 @@ def _grade(req: JudgeRequest, reply: str | None, why_missing: str) -> dict[str, 
         return {"score": None, "error": why_missing, "request": req.id}
     v = parse_grade(reply)
     out: dict[str, Any] = {"score": v.value, "rationale": v.rationale, "request": req.id}
+    if v.error:
+        out.update(error=f"unparsed: {v.error}", raw=reply)
+    return out
+
+
+def _topic(req: JudgeRequest, reply: str | None, why_missing: str) -> dict[str, Any]:
+    if reply is None:
+        return {"on_topic": None, "error": why_missing, "request": req.id}
+    v = parse_on_topic(reply)
+    out: dict[str, Any] = {"on_topic": None if v.value is None else v.value == "yes", "rationale": v.rationale,
+                           "request": req.id}
     if v.error:
         out.update(error=f"unparsed: {v.error}", raw=reply)
     return out
@@ -137,6 +147,9 @@ def assemble(requests: list[JudgeRequest], replies: dict[str, str], missing: dic
         slot = by_turn.setdefault((req.case_id, req.turn), {"turn": req.turn, "reference_guided": req.reference_guided})
         if req.kind == "single":
             slot[req.who] = _grade(req, replies.get(req.id), missing.get(req.id, "the judge gave no reply"))
+        elif req.kind == "topic":
+            slot.setdefault("topic", {})[req.who] = _topic(req, replies.get(req.id),
+                                                           missing.get(req.id, "the judge gave no reply"))
         else:
             pairs.setdefault((req.case_id, req.turn), {})[req.who] = req
     for key, orders in pairs.items():

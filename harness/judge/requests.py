@@ -1,4 +1,5 @@
-"""The judge's requests for a set of cases: one per answer to grade, two per pair to compare.
+"""The judge's requests for a set of cases: one per answer to grade or to call on or off topic, two per
+pair to compare.
 
 Every assistant turn is judged with the conversation up to it (the context the model actually had:
 its own earlier answers, or the golden ones under --history golden). Pairwise requests come in both
@@ -23,8 +24,8 @@ class JudgeRequest:
     id: str  # "<case id>#judge/<kind>/<who>/t<turn>": stable, what a replay file of judgements matches
     case_id: str
     turn: int  # 1-based
-    kind: str  # "single" | "pair"
-    who: str  # single: the side graded ("base", "sft", "output"); pair: the order ("ab", "ba")
+    kind: str  # "single" | "pair" | "topic"
+    who: str  # single, topic: the side judged ("base", "sft", "output"); pair: the order ("ab", "ba")
     prompt: str
     lang: str
     category: str
@@ -49,6 +50,11 @@ def _context(gen: Generation, index: int) -> list[str]:
     return [gen.context_answer(j) for j in range(index)] + [gen.turns[index].text or ""]
 
 
+def effective_modes(modes: list[str], two_sides: bool) -> list[str]:
+    """The modes a judge run asks: pairwise needs two models; with nothing left, a grade per answer."""
+    return [m for m in modes if m != "pairwise" or two_sides] or ["single"]
+
+
 def build_requests(
     cases: list[Case], sides: dict[str, dict[str, Generation]], prompts: PromptSet, modes: list[str]
 ) -> list[JudgeRequest]:
@@ -71,6 +77,13 @@ def build_requests(
                     prompt = prompts.single(lang, users, convo[:-1], convo[-1], ref)
                     out.append(JudgeRequest(request_id(case.id, "single", side, i + 1), kind="single", who=side,
                                             prompt=prompt, **common))
+            if "on_topic" in modes:
+                for side, gen in gens.items():
+                    assert gen is not None
+                    convo = _context(gen, i)
+                    prompt = prompts.topic(lang, users, convo[:-1], convo[-1])
+                    out.append(JudgeRequest(request_id(case.id, "topic", side, i + 1), kind="topic", who=side,
+                                            prompt=prompt, **{**common, "reference_guided": False}))
             if "pairwise" in modes and {"base", "sft"} <= set(gens):
                 base, sft = _context(gens["base"], i), _context(gens["sft"], i)  # type: ignore[arg-type]
                 for order, (a, b) in (("ab", (base, sft)), ("ba", (sft, base))):
@@ -90,13 +103,14 @@ class JudgePlan:
 def plan(cases: list[Case], modes: list[str], sides: int, answer_tokens: int, reply_tokens: int) -> JudgePlan:
     """What judging these cases will cost, before any answer exists: answers are assumed at their cap."""
     n_single = sides if "single" in modes else 0
+    n_topic = sides if "on_topic" in modes else 0
     n_pair = 2 if "pairwise" in modes and sides == 2 else 0
     calls = tokens = 0
     for case in cases:
         per_char = 1 / 1.5 if case.lang.lower().startswith("zh") else 1 / 4
         for i in range(len(case.turns)):
             context = sum(len(t) for t in case.turns[: i + 1]) * per_char + (i + 1) * answer_tokens
-            calls += n_single + n_pair
-            # the template (~250 tokens) and the conversation: once per grade, twice per comparison
-            tokens += int(n_single * (250 + context) + n_pair * (300 + 2 * context))
+            calls += n_single + n_topic + n_pair
+            # the template (~250 tokens) and the conversation: once per grade or topic verdict, twice per comparison
+            tokens += int((n_single + n_topic) * (250 + context) + n_pair * (300 + 2 * context))
     return JudgePlan(calls, tokens, calls * reply_tokens)

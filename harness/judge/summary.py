@@ -6,6 +6,8 @@ re-read file give the same summary as the run that judged).
 - `judge:win_rate`: SFT's pairwise win rate over cases, (wins + ties/2) / n, where a case's outcome
   is the sign of its turns' preferences; the sign test (wins vs losses) and a bootstrap CI of
   (wins - losses) / n, the row's delta. `base` is base's win rate.
+- `judge:on_topic` (mode on_topic): the share of cases whose every judged answer the judge called on
+  topic. Compare: McNemar's exact test on the cases that changed, a paired bootstrap CI of the difference.
 - The length-controlled win rate: a logistic fit of the outcome on the standardised length difference
   (SFT - base, characters); its prediction at equal length (AlpacaEval's length control, simplified).
 Both rows are advisory (a model's opinion): the default gate rule skips them. Significance follows the
@@ -19,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from harness.stats import ALPHA, bootstrap_ci, holm, mcnemar_p, verdict, wilcoxon_signed_rank
+from harness.stats import ALPHA, bootstrap_ci, holm, mcnemar_exact, mcnemar_p, verdict, wilcoxon_signed_rank
 
 OUTCOME = {"sft": 1.0, "tie": 0.0, "base": -1.0}
 # Length bins of the SFT answer against base's: shorter than 0.8x, within, longer than 1.25x.
@@ -41,6 +43,17 @@ def _case_grades(turns: list[dict[str, Any]], sides: tuple[str, ...]) -> dict[st
     if not both:
         return None
     return {s: float(np.mean([_score(t[s]) for t in both])) for s in sides}
+
+
+def _case_on_topic(turns: list[dict[str, Any]], sides: tuple[str, ...]) -> dict[str, bool] | None:
+    """Per side, whether every turn all sides got a topic verdict on was on topic; None if there is none."""
+    def said(t: dict[str, Any], side: str) -> bool | None:
+        return ((t.get("topic") or {}).get(side) or {}).get("on_topic")
+
+    both = [t for t in turns if all(said(t, s) is not None for s in sides)]
+    if not both:
+        return None
+    return {s: all(said(t, s) for t in both) for s in sides}
 
 
 def _case_outcome(turns: list[dict[str, Any]]) -> float | None:
@@ -107,6 +120,15 @@ def compare_summary(cases: list[dict[str, Any]], alpha: float = ALPHA) -> dict[s
                          delta=round(w.sft_mean - w.base_mean, 4), ci_low=round(float(lo[0]), 4),
                          ci_high=round(float(hi[0]), 4), p_value=w.p_value, n=w.n, nonzero=w.nonzero,
                          increases=w.increases, decreases=w.decreases))
+    topic = [t for c in judged if (t := _case_on_topic(c["judge"], ("base", "sft"))) is not None]
+    if topic:
+        m = mcnemar_exact([t["base"] for t in topic], [t["sft"] for t in topic])
+        d = np.array([float(t["sft"]) - float(t["base"]) for t in topic])
+        lo, hi = bootstrap_ci(d)
+        rows.append(_row("judge:on_topic", kind="binary", test="mcnemar", base=round(m.base_pass / m.n, 4),
+                         sft=round(m.sft_pass / m.n, 4), delta=round(float(d.mean()), 4), ci_low=round(float(lo[0]), 4),
+                         ci_high=round(float(hi[0]), 4), p_value=m.p_value, n=m.n, increases=m.fixes,
+                         decreases=m.regressions, nonzero=m.fixes + m.regressions))
     pairwise = None
     outcomes = [(c, o) for c in judged if (o := _case_outcome(c["judge"])) is not None]
     if outcomes:
@@ -145,6 +167,9 @@ def run_summary(cases: list[dict[str, Any]]) -> dict[str, Any]:
     judged = [c for c in cases if c.get("judge")]
     grades = [g["output"] for c in judged if (g := _case_grades(c["judge"], ("output",))) is not None]
     rows = [_row("judge:score", value=_mean(grades), n=len(grades))] if grades else []
+    topic = [t["output"] for c in judged if (t := _case_on_topic(c["judge"], ("output",))) is not None]
+    if topic:
+        rows.append(_row("judge:on_topic", kind="binary", value=round(sum(topic) / len(topic), 4), n=len(topic)))
     for r in rows:
         r.pop("direction")
     return {"metrics": rows, "per_turn": _per_turn(judged, ("output",))}
@@ -178,10 +203,11 @@ def counts(cases: list[dict[str, Any]]) -> tuple[int, int]:
     for c in cases:
         for t in c.get("judge") or []:
             for side in ("base", "sft", "output"):
-                err = (t.get(side) or {}).get("error")
-                if err:
-                    unparsed += err.startswith("unparsed")
-                    missing += not err.startswith("unparsed")
+                for slot in (t.get(side), (t.get("topic") or {}).get(side)):
+                    err = (slot or {}).get("error")
+                    if err:
+                        unparsed += err.startswith("unparsed")
+                        missing += not err.startswith("unparsed")
             pair = t.get("pair") or {}
             for part in (pair.get("error") or "").split("; "):
                 if part:

@@ -1,4 +1,4 @@
-"""The judge's prompts, as data: harness/judge/prompts/VERSION/{single,single_ref,pair,pair_ref}.{en,zh}.txt.
+"""The judge's prompts, as data: harness/judge/prompts/VERSION/{single,single_ref,pair,pair_ref,topic}.{en,zh}.txt.
 
 A case in Chinese gets the Chinese prompts, any other language the English ones. The version and
 each template's digest are recorded in the results; the rendered prompt is part of the judge's
@@ -17,7 +17,7 @@ from pathlib import Path
 from harness.errors import HarnessError
 
 PROMPTS = Path(__file__).parent / "prompts"
-KINDS = ("single", "single_ref", "pair", "pair_ref")
+KINDS = ("single", "single_ref", "pair", "pair_ref", "topic")
 LANGS = ("en", "zh")
 # The prompts' own section tags: a model's text that contains one is defused, so an answer cannot
 # close its section and write instructions to the judge.
@@ -52,6 +52,13 @@ class PromptSet:
             conversation=self.conversation(users, context, lang),
             answer=defuse(answer) if answer.strip() else self.labels[lang]["empty"],
             reference=defuse(reference or ""),
+        )
+
+    def topic(self, lang: str, users: list[str], context: list[str], answer: str) -> str:
+        """Is the answer to the last user turn on its subject? (no reference: on topic is not correct)"""
+        return self.texts[("topic", lang)].format(
+            conversation=self.conversation(users, context, lang),
+            answer=defuse(answer) if answer.strip() else self.labels[lang]["empty"],
         )
 
     def pair(self, lang: str, users: list[str], answers_a: list[str], answers_b: list[str], reference: str | None) -> str:

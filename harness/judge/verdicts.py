@@ -7,6 +7,7 @@ Accepted forms, most explicit first:
                (a label, then a colon or "=": prose such as "the user's rating of 5" is not a verdict)
                — else a last line that is only "[7]" (FastChat's fallback; "[0]" inside prose is code, not a grade)
   preference:  [[A]] [[B]] [[C]] ([[tie]], [[平局]] for C) — else "Verdict: A" / "结论：B"
+  on topic:    [[yes]] [[no]] ([[是]], [[否]]) — else "On topic: yes" / "切题：否"
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ _GRADE_LAST_LINE = re.compile(r"\A\s*(?:(?:rating|score|评分)\s*[:：]\s*)?\[\
 _PREF = re.compile(r"\[\[\s*(A|B|C|tie|平局)\s*\]\]", re.IGNORECASE)
 _PREF_LABELLED = re.compile(r"(?:verdict|结论|判断)\s*(?:is|:|：)\s*\**\s*\[?\s*(A|B|C|tie|平局)\b\s*\]?", re.IGNORECASE)
 PREF_NAMES = {"a": "A", "b": "B", "c": "tie", "tie": "tie", "平局": "tie"}
+_TOPIC = re.compile(r"(?:(?:on[ -]topic|切题)\s*[:：]\s*)?\[\[\s*(yes|no|是|否)\s*\]\]", re.IGNORECASE)
+_TOPIC_LABELLED = re.compile(r"(?:on[ -]topic|切题|是否切题)\s*\**\s*(?::|：)\s*\**\s*\[?\s*(yes|no|是|否)\b\s*\]?", re.IGNORECASE)
+TOPIC_NAMES = {"yes": "yes", "no": "no", "是": "yes", "否": "no"}
 
 
 @dataclass(frozen=True)
@@ -90,3 +94,18 @@ def parse_preference(text: str) -> Verdict:
             return Verdict(None, text.strip(), error)
         return Verdict(value, _strip(text, [m.span() for m in found]) if pattern is _PREF else text.strip())
     return Verdict(None, text.strip(), "no verdict found (expected [[A]], [[B]] or [[C]])")
+
+
+def parse_on_topic(text: str) -> Verdict:
+    """Whether the reply is on topic: "yes" or "no"."""
+    if not isinstance(text, str) or not text.strip():
+        return Verdict(None, "", "empty reply")
+    for pattern in (_TOPIC, _TOPIC_LABELLED):
+        found = list(pattern.finditer(text))
+        if not found:
+            continue
+        value, error = _one(found, lambda m: TOPIC_NAMES[m.group(1).lower()])
+        if error:
+            return Verdict(None, text.strip(), error)
+        return Verdict(value, _strip(text, [m.span() for m in found]) if pattern is _TOPIC else text.strip())
+    return Verdict(None, text.strip(), "no verdict found (expected 'On topic: [[yes]]' or '[[no]]')")
