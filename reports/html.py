@@ -533,9 +533,13 @@ def _judge_grade_html(slot: dict[str, Any] | None) -> str:
     """The judge's grade of one answer and its rationale (model text: escaped like any output)."""
     text = grade_text(slot)
     cls = "grade" if slot and slot.get("score") is not None else "unparsed"
-    slot = slot or {}
+    return _judge_div("judge", cls, text, slot or {})
+
+
+def _judge_div(label: str, cls: str, text: str, slot: dict[str, Any]) -> str:
+    """A judge's verdict on one answer, its rationale and its raw reply (model text: escaped)."""
     why, raw = str(slot.get("rationale") or ""), slot.get("raw")
-    parts = [f'<div class=judge>judge: <span class="{cls}">{esc(text)}</span>']
+    parts = [f'<div class=judge>{esc(label)}: <span class="{cls}">{esc(text)}</span>']
     if why and (raw is None or why.strip() != str(raw).strip()):
         parts.append(f" — <span class=why>{esc(why)}</span>")
     parts.append(_raw_details("the judge's raw reply", raw))
@@ -547,14 +551,7 @@ def _judge_topic_html(slot: dict[str, Any]) -> str:
     """The judge's on-topic verdict on one answer and its reason (model text: escaped like any output)."""
     said = slot.get("on_topic")
     text = str(slot.get("error") or "no verdict") if said is None else ("yes" if said else "no")
-    cls = "unparsed" if said is None else "grade"
-    why, raw = str(slot.get("rationale") or ""), slot.get("raw")
-    parts = [f'<div class=judge>judge, on topic: <span class="{cls}">{esc(text)}</span>']
-    if why and (raw is None or why.strip() != str(raw).strip()):
-        parts.append(f" — <span class=why>{esc(why)}</span>")
-    parts.append(_raw_details("the judge's raw reply", raw))
-    parts.append("</div>")
-    return "".join(parts)
+    return _judge_div("judge, on topic", "unparsed" if said is None else "grade", text, slot)
 
 
 def _judge_pair_html(judged: dict[int, dict[str, Any]]) -> str:

@@ -450,6 +450,11 @@ def _judge_line(slot: dict[str, Any] | None) -> Text:
     line.append_text(safe(grade))
     if slot and slot.get("score") is None:
         line.stylize("yellow", len("judge: "))
+    return _with_rationale(line, slot)
+
+
+def _with_rationale(line: Text, slot: dict[str, Any] | None) -> Text:
+    """The line, then the judge's rationale (or raw reply), clipped, as inert text."""
     why = (slot or {}).get("rationale") or (slot or {}).get("raw") or ""
     if why:
         rationale = safe(clip(" ".join(str(why).split()), RATIONALE_LIMIT))
@@ -468,13 +473,7 @@ def _topic_line(slot: dict[str, Any]) -> Text:
         line.stylize("yellow", len("judge, on topic: "))
     else:
         line.append("yes" if said else "no", style="green" if said else "red")
-    why = slot.get("rationale") or slot.get("raw") or ""
-    if why:
-        rationale = safe(clip(" ".join(str(why).split()), RATIONALE_LIMIT))
-        rationale.stylize("dim")
-        line.append(" — ", style="dim")
-        line.append_text(rationale)
-    return line
+    return _with_rationale(line, slot)
 
 
 def _pair_line(judged: dict[int, dict[str, Any]]) -> Text | None:

@@ -81,31 +81,26 @@ def parse_grade(text: str) -> Verdict:
     return Verdict(None, text.strip(), "no grade found (expected 'Rating: [[N]]', N from 1 to 10)")
 
 
-def parse_preference(text: str) -> Verdict:
-    """A preference between the answers shown as A and B: "A", "B" or "tie"."""
+def _parse_choice(text: str, patterns: tuple[re.Pattern, re.Pattern], names: dict[str, str], expected: str) -> Verdict:
+    """One of a few named verdicts: the [[X]] form (stripped from the rationale), else a labelled one."""
     if not isinstance(text, str) or not text.strip():
         return Verdict(None, "", "empty reply")
-    for pattern in (_PREF, _PREF_LABELLED):
+    for pattern in patterns:
         found = list(pattern.finditer(text))
         if not found:
             continue
-        value, error = _one(found, lambda m: PREF_NAMES[m.group(1).lower()])
+        value, error = _one(found, lambda m: names[m.group(1).lower()])
         if error:
             return Verdict(None, text.strip(), error)
-        return Verdict(value, _strip(text, [m.span() for m in found]) if pattern is _PREF else text.strip())
-    return Verdict(None, text.strip(), "no verdict found (expected [[A]], [[B]] or [[C]])")
+        return Verdict(value, _strip(text, [m.span() for m in found]) if pattern is patterns[0] else text.strip())
+    return Verdict(None, text.strip(), f"no verdict found (expected {expected})")
+
+
+def parse_preference(text: str) -> Verdict:
+    """A preference between the answers shown as A and B: "A", "B" or "tie"."""
+    return _parse_choice(text, (_PREF, _PREF_LABELLED), PREF_NAMES, "[[A]], [[B]] or [[C]]")
 
 
 def parse_on_topic(text: str) -> Verdict:
     """Whether the reply is on topic: "yes" or "no"."""
-    if not isinstance(text, str) or not text.strip():
-        return Verdict(None, "", "empty reply")
-    for pattern in (_TOPIC, _TOPIC_LABELLED):
-        found = list(pattern.finditer(text))
-        if not found:
-            continue
-        value, error = _one(found, lambda m: TOPIC_NAMES[m.group(1).lower()])
-        if error:
-            return Verdict(None, text.strip(), error)
-        return Verdict(value, _strip(text, [m.span() for m in found]) if pattern is _TOPIC else text.strip())
-    return Verdict(None, text.strip(), "no verdict found (expected 'On topic: [[yes]]' or '[[no]]')")
+    return _parse_choice(text, (_TOPIC, _TOPIC_LABELLED), TOPIC_NAMES, "'On topic: [[yes]]' or '[[no]]'")
