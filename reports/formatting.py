@@ -103,6 +103,13 @@ def judge_row(r: dict[str, Any]) -> dict[str, Any]:
     return view
 
 
+def judge_value_text(r: dict[str, Any]) -> str:
+    """A run document's judge row (one model): "mean grade 7.50 / 10", or the share on topic."""
+    if r.get("name") == "judge:on_topic":
+        return f"{fmt_pct(r.get('value'))} of {r.get('n')} cases on topic"
+    return f"mean grade {fmt_grade(r.get('value'))} / 10 over {r.get('n')} cases"
+
+
 def judge_label(r: dict[str, Any]) -> str:
     desc = JUDGE_ROW_LABELS.get(r.get("name", ""))
     return f"{r.get('name')} ({desc})" if desc else str(r.get("name"))

@@ -37,6 +37,7 @@ from reports.formatting import (
     judge_row,
     judge_summary_lines,
     judge_title,
+    judge_value_text,
     judgements_by_turn,
     preference_text,
     verdict_text,
@@ -496,8 +497,7 @@ def judge_html(results: dict[str, Any]) -> str:
             )
         out.append("</tbody></table>")
     else:
-        out += [f"<p><b>{esc(r.get('name'))}</b>: mean grade {esc(fmt_grade(r.get('value')))} / 10 over "
-                f"{esc(r.get('n'))} cases</p>" for r in rows]
+        out += [f"<p><b>{esc(r.get('name'))}</b>: {esc(judge_value_text(r))}</p>" for r in rows]
     out.append("<ul>" + "".join(f"<li>{esc(line)}</li>" for line in judge_summary_lines(judge)) + "</ul>")
     out += [f'<p class="note">note: {esc(n)}</p>' for n in judge.get("notes") or []]
     pw = judge.get("pairwise") or {}

@@ -32,6 +32,7 @@ from reports.formatting import (
     judge_row,
     judge_summary_lines,
     judge_title,
+    judge_value_text,
     judgements_by_turn,
     pick_examples,
     preference_text,
@@ -168,8 +169,7 @@ def judge_lines(results: dict[str, Any]) -> list[str]:
             )
         out.append("")
     else:
-        out += [f"- **{md(r.get('name'))}**: mean grade {fmt_grade(r.get('value'))} / 10 over {r.get('n')} cases"
-                for r in rows]
+        out += [f"- **{md(r.get('name'))}**: {md(judge_value_text(r))}" for r in rows]
     out += [f"- {md(visible_controls(line))}" for line in judge_summary_lines(judge)]
     out += [f"- ⚠️ {md(visible_controls(note))}" for note in judge.get("notes") or []]
     out.append("")

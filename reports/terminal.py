@@ -44,6 +44,7 @@ from reports.formatting import (
     judge_row,
     judge_summary_lines,
     judge_title,
+    judge_value_text,
     judgements_by_turn,
     pick_examples,
     pick_first_screen,
@@ -418,7 +419,7 @@ def judge_section(results: dict[str, Any], width: int = 160) -> Panel | None:
         parts.append(_judge_metric_table(rows, width - 4))  # inside the panel's border and padding
     else:
         for r in rows:
-            parts.append(safe(f"{r.get('name')}: mean grade {fmt_grade(r.get('value'))} / 10 over {r.get('n')} cases"))
+            parts.append(safe(f"{r.get('name')}: {judge_value_text(r)}"))
             parts[-1].stylize("bold")
     for line in judge_summary_lines(judge):
         parts.append(safe(line).copy())

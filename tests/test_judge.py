@@ -397,3 +397,4 @@ def test_on_topic_verdicts_per_side_a_mcnemar_row_and_a_run_share(replay_pair, t
     assert res.exit_code == 0, res.output
     row = next(m for m in harness.load_results(run_out).judge.metrics if m.name == "judge:on_topic")
     assert (row.value, row.n) == (1.0, 3)  # every readable SFT verdict says on topic
+    assert "judge:on_topic: 100.0% of 3 cases on topic" in res.output  # a share, not a grade
