@@ -10,7 +10,7 @@ re-read file give the same summary as the run that judged).
   topic. Compare: McNemar's exact test on the cases that changed, a paired bootstrap CI of the difference.
 - The length-controlled win rate: a logistic fit of the outcome on the standardised length difference
   (SFT - base, characters); its prediction at equal length (AlpacaEval's length control, simplified).
-Both rows are advisory (a model's opinion): the default gate rule skips them. Significance follows the
+The rows are advisory (a model's opinion): the default gate rule skips them. Significance follows the
 harness' one rule (stats.is_significant), with Holm over the judge's own rows.
 """
 
