@@ -153,30 +153,19 @@ def judge_verdicts(rows: list[dict], model: str, out: str | None) -> dict[str, t
     from dataclasses import replace
 
     from harness.api import load_config, resolve_models
-    from harness.judge.grading import assemble, judge_cases, judge_settings, save_judgements
-    from harness.judge.requests import build_requests
-    from harness.judge.templates import load_prompts
-    from harness.runners import run_model
+    from harness.judge.grading import run_judge
 
     cfg = load_config()
-    cfg.judge = replace(cfg.judge, model=model, modes=["on_topic"])
+    cfg.judge = replace(cfg.judge, model=model, modes=["on_topic"], out=out)
     (spec,) = resolve_models([model], cfg)
-    requests = []
-    for r in rows:
-        case = Case(id=r["id"], category=r.get("kind", ""), lang=r["lang"], turns=r["turns"])
-        gen = Generation(r["id"], [TurnOutput(a) for a in [*r["answers"], r["answer"]]])
-        asked = build_requests([case], {"output": {r["id"]: gen}}, load_prompts(cfg.judge.prompts), ["on_topic"])
-        requests += [q for q in asked if q.turn == len(r["turns"])]
-    run = run_model(spec, judge_cases(requests), judge_settings(cfg))
-    replies = {cid: g.turns[0].text for cid, g in run.generations.items() if g.turns}
-    if out:
-        save_judgements(out, requests, replies)
-    slots = assemble(requests, replies, {cid: f"no reply ({why})" for cid, why in run.skipped.items()})
+    cases = [Case(id=r["id"], category=r.get("kind", ""), lang=r["lang"], turns=r["turns"]) for r in rows]
+    gens = {r["id"]: Generation(r["id"], [TurnOutput(a) for a in [*r["answers"], r["answer"]]]) for r in rows}
+    last = {r["id"]: len(r["turns"]) for r in rows}
+    judged = run_judge(spec, cases, {"output": gens}, cfg, keep=lambda q: q.turn == last[q.case_id])
     verdicts = {}
     for r in rows:
-        said = ((slots.get(r["id"]) or [{}])[0].get("topic") or {}).get("output") or {}
-        on = said.get("on_topic")
-        verdicts[r["id"]] = (on, "judge: " + str(said.get("rationale") or said.get("error") or "no verdict"))
+        said = ((judged.cases.get(r["id"]) or [{}])[0].get("topic") or {}).get("output") or {}
+        verdicts[r["id"]] = (said.get("on_topic"), "judge: " + str(said.get("rationale") or said.get("error") or "no verdict"))
     return verdicts
 
 
@@ -221,8 +210,13 @@ def main() -> None:
     only = _arg("--split")
     judge = _arg("--judge")
     if judge:
+        from harness.errors import HarnessError
+
         rows = [r for r in rows if only is None or r.get("split", "dev") == only]
-        said = judge_verdicts(rows, judge, _arg("--judge-out"))
+        try:
+            said = judge_verdicts(rows, judge, _arg("--judge-out"))
+        except HarnessError as e:  # a judge that cannot be reached or read: one line, as the CLI says it
+            sys.exit(f"error: {e}")
         rules = {r["id"]: verdict(r) for r in rows}
         name = only or "every split"
         report(rows, f"{name}, the rules", errors, lambda r: rules[r["id"]])

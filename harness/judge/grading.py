@@ -54,13 +54,15 @@ def run_judge(
     sides: dict[str, dict[str, Generation]],
     cfg: HarnessConfig,
     progress: Callable[[str, int, int | None], None] | None = None,
+    keep: Callable[[JudgeRequest], bool] | None = None,
 ) -> Judged:
+    """The judge's verdicts on the cases' answers; `keep` picks which requests to ask (default: all)."""
     from harness.comparison import model_record
     from harness.runners import run_model
 
     prompts = load_prompts(cfg.judge.prompts)
     modes = effective_modes(cfg.judge.modes, {"base", "sft"} <= set(sides))
-    requests = build_requests(cases, sides, prompts, modes)
+    requests = [r for r in build_requests(cases, sides, prompts, modes) if keep is None or keep(r)]
     run = run_model(spec, judge_cases(requests), judge_settings(cfg), progress=progress)
     replies = {cid: g.turns[0].text for cid, g in run.generations.items() if g.turns}
     if cfg.judge.out:
