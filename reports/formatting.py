@@ -165,6 +165,13 @@ def judge_summary_lines(judge: dict[str, Any]) -> list[str]:
     return out
 
 
+def answer_judgements(turn: dict[str, Any], who: str) -> tuple[bool, dict[str, Any] | None, dict[str, Any] | None]:
+    """What to show under one answer: (show a grade line?, its grade slot, its topic verdict). A judge
+    asked only whether answers are on topic gave no grades, so no "not judged" grade line."""
+    topic = (turn.get("topic") or {}).get(who)
+    return who in turn or not turn.get("topic"), turn.get(who), topic
+
+
 def judgements_by_turn(case: dict[str, Any]) -> dict[int, dict[str, Any]]:
     """A case's TurnJudgements by their 1-based turn."""
     return {t["turn"]: t for t in case.get("judge") or [] if isinstance(t, dict) and "turn" in t}

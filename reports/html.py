@@ -22,6 +22,7 @@ from harness.provenance import provenance_lines
 from harness.stats import format_p
 from reports.document import as_document, case_change, side_names, turn_grid
 from reports.formatting import (
+    answer_judgements,
     case_preference,
     fmt_ci,
     fmt_delta,
@@ -624,11 +625,11 @@ def _side_html(title: str, side: dict[str, Any], other: dict[str, Any],
         parts.append(f"<div class=turn-label>{esc(' · '.join(bits))}</div>")
         parts.append(f"<pre>{esc(_cut(text))}</pre>" if text else "<pre class=muted>(empty)</pre>")
         if judged and i + 1 in judged:
-            turn = judged[i + 1]
-            if who in turn or not turn.get("topic"):  # on_topic alone: no "not judged" grade line
-                parts.append(_judge_grade_html(turn.get(who)))
-            if (turn.get("topic") or {}).get(who):
-                parts.append(_judge_topic_html(turn["topic"][who]))
+            graded, grade, topic = answer_judgements(judged[i + 1], who)
+            if graded:
+                parts.append(_judge_grade_html(grade))
+            if topic:
+                parts.append(_judge_topic_html(topic))
     parts.append(_checks_table(side, other))
     parts.append("</div>")
     return "".join(parts)

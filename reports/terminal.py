@@ -29,6 +29,7 @@ from harness.provenance import provenance_lines
 from harness.stats import format_p
 from reports.document import as_document, case_change, side_names, turn_grid
 from reports.formatting import (
+    answer_judgements,
     clip,
     fmt_ci,
     fmt_delta,
@@ -520,11 +521,11 @@ def _side_panel(title: str, side: dict[str, Any], text_limit: int,
             parts.append(head)
         parts.append(safe(out, text_limit) if out else Text("(empty)", style="dim italic"))
         if judged and i + 1 in judged:
-            turn = judged[i + 1]
-            if who in turn or not turn.get("topic"):  # on_topic alone: no "not judged" grade line
-                parts.append(_judge_line(turn.get(who)))
-            if (turn.get("topic") or {}).get(who):
-                parts.append(_topic_line(turn["topic"][who]))
+            graded, grade, topic = answer_judgements(judged[i + 1], who)
+            if graded:
+                parts.append(_judge_line(grade))
+            if topic:
+                parts.append(_topic_line(topic))
         if multi:
             parts.extend(_failed_line(c) for c in failed if c.get("turn") == i + 1)
     reasons = side.get("finish_reasons") or []
